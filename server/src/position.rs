@@ -429,8 +429,7 @@ impl LineIndex {
             Ordering::Equal => {}
         }
         self.starts.splice(first + 1..=last, inserted);
-        self.ascii
-            .splice(first + 1..=last, std::iter::repeat(false).take(added));
+        self.ascii.splice(first + 1..=last, vec![false; added]);
         self.len = text.len();
         for line in first..=first + added {
             let s = self.starts[line];
