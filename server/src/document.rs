@@ -1,1 +1,379 @@
-//! TODO
+//! An open document: its text (a rope), version, line index and [`Syntax`],
+//! kept in step by [`Document::apply_changes`].
+
+use std::fmt;
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, Point};
+
+use crate::position::{LineIndex, Position, PositionEncoding};
+use crate::syntax::Syntax;
+
+/// One LSP-style content change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    /// The replaced range, in the encoding passed to
+    /// [`Document::apply_changes`]; `None` replaces the whole text.
+    pub range: Option<(Position, Position)>,
+    pub text: String,
+}
+
+impl TextChange {
+    /// Replaces the whole text.
+    pub fn full(text: impl Into<String>) -> TextChange {
+        TextChange {
+            range: None,
+            text: text.into(),
+        }
+    }
+
+    /// Replaces `start..end` by `text`.
+    pub fn replace(start: Position, end: Position, text: impl Into<String>) -> TextChange {
+        TextChange {
+            range: Some((start, end)),
+            text: text.into(),
+        }
+    }
+}
+
+/// Something [`Document::apply_changes`] had to fix up. Informational: the
+/// change was still applied, after clamping.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeError {
+    /// A range end was past its line's end, past the last line, or inside a
+    /// character (a surrogate pair, a `\r\n`, a multi-byte character in
+    /// UTF-8); it was moved to `clamped`.
+    RangeOutOfBounds {
+        /// Index of the change in the slice.
+        change: usize,
+        requested: Position,
+        clamped: Position,
+    },
+    /// `start` came after `end`; the two were swapped.
+    InvertedRange {
+        change: usize,
+        start: Position,
+        end: Position,
+    },
+}
+
+impl fmt::Display for ChangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = |p: &Position| format!("{}:{}", p.line, p.character);
+        match self {
+            ChangeError::RangeOutOfBounds {
+                change,
+                requested,
+                clamped,
+            } => write!(
+                f,
+                "change {change}: position {} is out of bounds, clamped to {}",
+                p(requested),
+                p(clamped)
+            ),
+            ChangeError::InvertedRange { change, start, end } => write!(
+                f,
+                "change {change}: range start {} is after its end {}, swapped",
+                p(start),
+                p(end)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ChangeError {}
+
+/// An open document.
+#[derive(Clone, Debug)]
+pub struct Document {
+    rope: Rope,
+    version: i32,
+    lines: LineIndex,
+    syntax: Syntax,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Document {
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            lines: LineIndex::new(text),
+            syntax: Syntax::parse(text),
+        }
+    }
+
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    pub fn syntax(&self) -> &Syntax {
+        &self.syntax
+    }
+
+    /// The `\n` line index of the current text.
+    pub fn line_index(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    /// Applies LSP-style content changes in order, each with ranges in
+    /// `enc`. Out-of-range positions are clamped and an inverted range is
+    /// swapped (each reported in the returned warnings); nothing panics.
+    /// The rope and line index are updated change by change; the syntax is
+    /// updated once at the end (one incremental reparse for all the edits,
+    /// or a full parse if any change replaced the whole text).
+    pub fn apply_changes(
+        &mut self,
+        changes: &[TextChange],
+        version: i32,
+        enc: PositionEncoding,
+    ) -> Vec<ChangeError> {
+        let mut warnings = Vec::new();
+        let mut edits = Vec::new();
+        let mut reparse = false;
+        for (i, change) in changes.iter().enumerate() {
+            let Some((start, end)) = change.range else {
+                self.rope = Rope::from_str(&change.text);
+                self.lines = LineIndex::new(&change.text);
+                reparse = true;
+                edits.clear();
+                continue;
+            };
+            let a = self.clamp(i, start, enc, &mut warnings);
+            let b = self.clamp(i, end, enc, &mut warnings);
+            if start > end {
+                warnings.push(ChangeError::InvertedRange {
+                    change: i,
+                    start,
+                    end,
+                });
+            }
+            let edit = self.replace(a.min(b)..a.max(b), &change.text);
+            if !reparse {
+                edits.extend(edit);
+            }
+        }
+        self.version = version;
+        if reparse {
+            self.syntax = Syntax::parse_rope(&self.rope);
+        } else {
+            self.syntax.edit_many(&edits, &self.rope);
+        }
+        warnings
+    }
+
+    fn clamp(
+        &self,
+        change: usize,
+        requested: Position,
+        enc: PositionEncoding,
+        warnings: &mut Vec<ChangeError>,
+    ) -> usize {
+        let offset = self.lines.offset_rope(&self.rope, requested, enc);
+        let clamped = self.lines.position_rope(&self.rope, offset, enc);
+        if clamped != requested {
+            warnings.push(ChangeError::RangeOutOfBounds {
+                change,
+                requested,
+                clamped,
+            });
+        }
+        offset
+    }
+
+    fn point(&self, offset: usize) -> Point {
+        let (row, column) = self.lines.line_col_bytes(offset);
+        Point { row, column }
+    }
+
+    /// Replaces bytes `range` (char boundaries) of the rope and line index;
+    /// returns the edit for tree-sitter, computed before the change.
+    fn replace(&mut self, range: std::ops::Range<usize>, text: &str) -> Option<InputEdit> {
+        if range.is_empty() && text.is_empty() {
+            return None;
+        }
+        let start_position = self.point(range.start);
+        let old_end_position = self.point(range.end);
+        let new_end_position = match text.rfind('\n') {
+            None => Point {
+                row: start_position.row,
+                column: start_position.column + text.len(),
+            },
+            Some(last) => Point {
+                row: start_position.row + text.matches('\n').count(),
+                column: text.len() - last - 1,
+            },
+        };
+        let edit = InputEdit {
+            start_byte: range.start,
+            old_end_byte: range.end,
+            new_end_byte: range.start + text.len(),
+            start_position,
+            old_end_position,
+            new_end_position,
+        };
+        let start_char = self.rope.byte_to_char(range.start);
+        let end_char = self.rope.byte_to_char(range.end);
+        self.rope.remove(start_char..end_char);
+        self.rope.insert(start_char, text);
+        self.lines
+            .edit_rope(&self.rope, range.start, range.end, edit.new_end_byte);
+        Some(edit)
+    }
+
+    /// The byte offset of `pos` (clamped like a change's range).
+    pub fn offset_at(&self, pos: Position, enc: PositionEncoding) -> usize {
+        self.lines.offset_rope(&self.rope, pos, enc)
+    }
+
+    /// The position of byte `offset` (clamped, rounded down to a char).
+    pub fn position_at(&self, offset: usize, enc: PositionEncoding) -> Position {
+        self.lines.position_rope(&self.rope, offset, enc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PositionEncoding::{Utf16, Utf32, Utf8};
+
+    fn p(line: u32, character: u32) -> Position {
+        Position::new(line, character)
+    }
+
+    fn check_syntax(doc: &Document) {
+        assert_eq!(doc.syntax().dump(), Syntax::parse(&doc.text()).dump());
+        assert_eq!(doc.line_index(), &LineIndex::new(&doc.text()));
+    }
+
+    #[test]
+    fn utf16_edit_after_an_emoji() {
+        let mut doc = Document::new("# 🐍 talk – notes\n* é’•\n", 1);
+        // Replace "talk" (UTF-16 columns 5..9: the emoji counts 2).
+        let w = doc.apply_changes(&[TextChange::replace(p(0, 5), p(0, 9), "Talk")], 2, Utf16);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(doc.text(), "# 🐍 Talk – notes\n* é’•\n");
+        assert_eq!(doc.version(), 2);
+        // Same place in UTF-32 (emoji counts 1) and UTF-8 (4 bytes).
+        doc.apply_changes(&[TextChange::replace(p(0, 4), p(0, 8), "TALK")], 3, Utf32);
+        assert_eq!(doc.text(), "# 🐍 TALK – notes\n* é’•\n");
+        doc.apply_changes(&[TextChange::replace(p(0, 7), p(0, 11), "talk")], 4, Utf8);
+        assert_eq!(doc.text(), "# 🐍 talk – notes\n* é’•\n");
+        // After "•" on line 1: UTF-16 column 5.
+        doc.apply_changes(&[TextChange::replace(p(1, 5), p(1, 5), "!")], 5, Utf16);
+        assert_eq!(doc.text(), "# 🐍 talk – notes\n* é’•!\n");
+        check_syntax(&doc);
+    }
+
+    #[test]
+    fn clamping_is_reported_and_applied() {
+        let mut doc = Document::new("ab\r\ncd", 0);
+        let w = doc.apply_changes(&[TextChange::replace(p(0, 9), p(7, 0), "X")], 1, Utf16);
+        assert_eq!(doc.text(), "abX");
+        assert_eq!(
+            w,
+            vec![
+                ChangeError::RangeOutOfBounds {
+                    change: 0,
+                    requested: p(0, 9),
+                    clamped: p(0, 2)
+                },
+                ChangeError::RangeOutOfBounds {
+                    change: 0,
+                    requested: p(7, 0),
+                    clamped: p(1, 2)
+                },
+            ]
+        );
+        check_syntax(&doc);
+    }
+
+    #[test]
+    fn mid_surrogate_and_inverted_ranges() {
+        let mut doc = Document::new("a🐍b", 0);
+        // Column 2 is inside the surrogate pair: rounds down to column 1.
+        let w = doc.apply_changes(&[TextChange::replace(p(0, 4), p(0, 2), "")], 1, Utf16);
+        assert_eq!(doc.text(), "a");
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            matches!(w[0], ChangeError::RangeOutOfBounds { requested, clamped, .. }
+            if requested == p(0, 2) && clamped == p(0, 1))
+        );
+        assert!(matches!(w[1], ChangeError::InvertedRange { .. }));
+        // Mid-char in UTF-8 rounds down too.
+        let mut doc = Document::new("é", 0);
+        doc.apply_changes(&[TextChange::replace(p(0, 1), p(0, 1), "x")], 1, Utf8);
+        assert_eq!(doc.text(), "xé");
+        check_syntax(&doc);
+    }
+
+    #[test]
+    fn several_changes_in_one_call_apply_in_order() {
+        let mut doc = Document::new("# Title\n\nSome text.\n", 0);
+        let changes = [
+            TextChange::replace(p(2, 5), p(2, 9), "*words*"),
+            TextChange::replace(p(0, 2), p(0, 2), "My "),
+            TextChange::replace(p(3, 0), p(3, 0), "\n* item [a](b)\n"),
+            TextChange::replace(p(2, 0), p(2, 0), "> "),
+        ];
+        let w = doc.apply_changes(&changes, 1, Utf16);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            doc.text(),
+            "# My Title\n\n> Some *words*.\n\n* item [a](b)\n"
+        );
+        check_syntax(&doc);
+    }
+
+    #[test]
+    fn whole_text_replacement_then_edits() {
+        let mut doc = Document::new("old", 0);
+        let changes = [
+            TextChange::replace(p(0, 0), p(0, 0), "x"),
+            TextChange::full("# New\n\ntext\n"),
+            TextChange::replace(p(2, 0), p(2, 4), "*more*"),
+        ];
+        assert!(doc.apply_changes(&changes, 7, Utf16).is_empty());
+        assert_eq!(doc.text(), "# New\n\n*more*\n");
+        check_syntax(&doc);
+        doc.apply_changes(&[TextChange::full("")], 8, Utf16);
+        assert_eq!(doc.text(), "");
+        check_syntax(&doc);
+    }
+
+    #[test]
+    fn crlf_document_edits() {
+        let mut doc = Document::new("# A\r\n\r\n* one\r\n* two\r\n", 0);
+        doc.apply_changes(&[TextChange::replace(p(2, 5), p(2, 5), " 1")], 1, Utf16);
+        doc.apply_changes(&[TextChange::replace(p(3, 0), p(4, 0), "")], 2, Utf16);
+        assert_eq!(doc.text(), "# A\r\n\r\n* one 1\r\n");
+        assert_eq!(doc.position_at(doc.text().len(), Utf16), p(3, 0));
+        assert_eq!(doc.offset_at(p(2, 99), Utf16), 14);
+        check_syntax(&doc);
+    }
+
+    #[test]
+    fn conversions() {
+        let doc = Document::new("– x\n🐍y", 0);
+        assert_eq!(doc.offset_at(p(1, 2), Utf16), 10);
+        assert_eq!(doc.offset_at(p(1, 1), Utf32), 10);
+        assert_eq!(doc.position_at(10, Utf8), p(1, 4));
+        assert_eq!(doc.position_at(10, Utf16), p(1, 2));
+        assert_eq!(doc.position_at(2, Utf16), p(0, 0));
+        assert_eq!(doc.position_at(99, Utf32), p(1, 2));
+    }
+
+    #[test]
+    fn document_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Document>();
+    }
+}
