@@ -5,5 +5,16 @@
 #![deny(clippy::print_stdout)]
 
 pub mod document;
+pub mod extract;
+pub mod model;
 pub mod position;
 pub mod syntax;
+pub mod config;
+pub mod index;
+pub mod pep_index;
+pub mod rules;
+pub mod similarity;
+pub mod analysis;
+pub mod check;
+pub mod discover;
+pub mod lsp;

@@ -1,1 +1,111 @@
-fn main() {}
+//! The `talknotes-ls` binary: a language server over stdio, or `--check`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Parser;
+use talknotes_ls::check::{self, CheckOptions, Format};
+use talknotes_ls::config::Severity;
+
+/// A language server and linter for conference talk notes in markdown.
+///
+/// With no arguments (or --stdio) it speaks the Language Server Protocol on
+/// stdin/stdout. With --check it lints notes files and folders and exits 0
+/// (clean), 1 (findings at or above --deny) or 2 (usage or I/O error).
+#[derive(Parser, Debug)]
+#[command(name = "talknotes-ls", version, about, long_about = None)]
+struct Cli {
+    /// Speak LSP over stdin/stdout (the default).
+    #[arg(long, conflicts_with = "check")]
+    stdio: bool,
+
+    /// Lint the given files or folders (default: the current folder).
+    #[arg(long)]
+    check: bool,
+
+    /// Files or folders to check; a file given by name is read as markdown
+    /// whatever its extension.
+    #[arg(requires = "check", value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Output format of --check.
+    #[arg(long, value_enum, default_value = "human", requires = "check")]
+    format: Format,
+
+    /// Exit 1 when a finding at or above this severity is found.
+    #[arg(long, value_enum, default_value = "error", requires = "check")]
+    deny: DenyLevel,
+
+    /// A PEP index in the format of peps.python.org's api/peps.json
+    /// (also: pep_index in talknotes.toml, TALKNOTES_PEP_INDEX).
+    #[arg(long, value_name = "FILE")]
+    pep_index: Option<PathBuf>,
+
+    /// The settings file (default: the nearest talknotes.toml).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Never colour the output (colour is used only on a terminal anyway).
+    #[arg(long)]
+    no_color: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum DenyLevel {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl From<DenyLevel> for Severity {
+    fn from(d: DenyLevel) -> Severity {
+        match d {
+            DenyLevel::Error => Severity::Error,
+            DenyLevel::Warning => Severity::Warning,
+            DenyLevel::Info => Severity::Info,
+            DenyLevel::Hint => Severity::Hint,
+        }
+    }
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    init_logging();
+    if cli.check {
+        let stdout = std::io::stdout();
+        let color = !cli.no_color
+            && stdout.is_terminal()
+            && std::env::var_os("NO_COLOR").is_none();
+        let opts = CheckOptions {
+            paths: cli.paths,
+            format: cli.format,
+            deny: cli.deny.into(),
+            pep_index: cli.pep_index,
+            config: cli.config,
+            color,
+        };
+        let code = check::run(&opts, &mut stdout.lock(), &mut std::io::stderr().lock());
+        std::process::exit(code);
+    }
+    let code = talknotes_ls::lsp::run_stdio(cli.pep_index);
+    std::process::exit(code);
+}
+
+/// Logs go to stderr (stdout carries the protocol), filtered by RUST_LOG.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+}

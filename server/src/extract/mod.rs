@@ -1,0 +1,276 @@
+//! Text + syntax tree → the talk-notes model of one file.
+//!
+//! The conventions accepted here are specified, with an example of each, in
+//! `grammar/README.md`; the tree-sitter queries in `grammar/queries/` find
+//! the markdown nodes this module reads.
+
+mod blocks;
+mod conference;
+mod inline;
+pub mod names;
+mod refs;
+mod talks;
+
+pub use conference::parse_name_year;
+pub use inline::normalize_label;
+pub use talks::{is_talk_url, title_key, visible_title};
+
+use std::collections::HashMap;
+
+use crate::model::{
+    FileModel, Heading, LibraryMention, LibraryVia, Link, LinkDefinition, LinkKind, Suppression,
+    TextRange,
+};
+use crate::syntax::Syntax;
+use blocks::BlockKind;
+
+/// Builds the model of a file. `file_name` is used when the text names no
+/// conference (`pycon-2017.md`).
+pub fn extract(text: &str, syntax: &Syntax, file_name: Option<&str>) -> FileModel {
+    let mut outline = blocks::outline(syntax, text);
+    let mut model = FileModel::default();
+
+    // A fence left open swallows the rest of the file: read what follows it
+    // as the notes it is.
+    let mut tail: Option<(Syntax, usize)> = None;
+    if let Some(from) = outline.unclosed_fence {
+        let sub = Syntax::parse(&text[from..]);
+        let mut rest = blocks::outline(&sub, &text[from..]);
+        rest.shift(from);
+        outline.blocks.retain(|b| !(b.kind == BlockKind::Code { fenced: true } && b.range.end >= text.len() && b.range.start < from));
+        outline.blocks.extend(rest.blocks);
+        outline.link_definitions.extend(rest.link_definitions);
+        tail = Some((sub, from));
+    }
+
+    // Link definitions first: reference links resolve against them.
+    let mut defs: Vec<(String, String)> = Vec::new();
+    for (range, label, dest) in &outline.link_definitions {
+        let label_text = normalize_label(&text[label.clone()]);
+        let target = text[dest.clone()].trim_matches(['<', '>']).to_string();
+        defs.push((label_text.clone(), target.clone()));
+        model.link_definitions.push(LinkDefinition {
+            label: label_text,
+            target,
+            range: range.clone(),
+        });
+    }
+    let mut inlines = inline::collect(syntax, text, &defs);
+    if let Some((sub, from)) = &tail {
+        let mut more = inline::collect(sub, &text[*from..], &defs);
+        more.shift(*from);
+        inlines.links.extend(more.links);
+        inlines.code_spans.extend(more.code_spans);
+    }
+    model.links = inlines.links;
+
+    for b in &outline.blocks {
+        match b.kind {
+            BlockKind::Code { fenced: true } | BlockKind::FrontMatter => {
+                model.code_ranges.push(b.range.clone())
+            }
+            _ => {}
+        }
+    }
+
+    // Prose ranges: everything outside fenced code and front matter.
+    let prose = prose_ranges(text.len(), &model.code_ranges);
+    let in_link = |links: &[Link], at: usize| links.iter().any(|l| l.range.contains(&at));
+    let mut bare = Vec::new();
+    for r in &prose {
+        refs::pep_refs(text, r.clone(), &mut model.peps);
+        refs::issue_refs(text, r.clone(), &mut model.issues);
+        refs::libraries_in(text, r.clone(), false, &mut model.libraries);
+        for u in refs::bare_urls(text, r.clone()) {
+            if !in_link(&model.links, u.start) {
+                bare.push(u);
+            }
+        }
+    }
+    for u in bare {
+        model.links.push(Link {
+            kind: LinkKind::Bare,
+            text: String::new(),
+            target: text[u.clone()].to_string(),
+            range: u.clone(),
+            target_range: u,
+        });
+    }
+    model.links.sort_by_key(|l| l.range.start);
+    // The PEP number inside a link's target is a reference too, but a PEP
+    // reference that is only the text of a link is counted once.
+    model.peps.sort_by_key(|p| p.range.start);
+    model.peps.dedup_by_key(|p| p.range.start);
+
+    for span in &inlines.code_spans {
+        let before = model.libraries.len();
+        refs::libraries_in(text, span.clone(), true, &mut model.libraries);
+        let found_statement = model.libraries[before..]
+            .iter()
+            .any(|l| l.via != LibraryVia::PipInstall || span.contains(&l.range.start));
+        if !found_statement {
+            if let Some(lib) = refs::code_span_library(text, span.clone()) {
+                model.libraries.push(lib);
+            }
+        }
+    }
+    for l in &model.links {
+        if let Some(name) = refs::link_library(&l.target) {
+            model.libraries.push(LibraryMention {
+                name: name.to_string(),
+                range: l.target_range.clone(),
+                via: LibraryVia::Link,
+            });
+        }
+    }
+    model.libraries.sort_by_key(|l| l.range.start);
+    model.libraries.dedup_by_key(|l| l.range.clone());
+
+    let found = conference::find(text, &outline.blocks, file_name);
+    let conference_line = found.as_ref().and_then(|f| f.line.clone());
+    model.conference = found.map(|f| f.conference);
+
+    let link_targets: Vec<(TextRange, String)> = model
+        .links
+        .iter()
+        .map(|l| (l.range.clone(), l.target.clone()))
+        .collect();
+    model.talks = talks::find_talks(&talks::TalkInput {
+        text,
+        blocks: &outline.blocks,
+        links: &link_targets,
+        conference_line,
+    });
+
+    model.headings = headings(text, &outline.blocks);
+    model.suppressions = suppressions(text, &outline.blocks);
+    model
+}
+
+fn prose_ranges(len: usize, code: &[TextRange]) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut sorted = code.to_vec();
+    sorted.sort_by_key(|r| r.start);
+    for r in sorted {
+        if r.start > at {
+            out.push(at..r.start);
+        }
+        at = at.max(r.end);
+    }
+    if at < len {
+        out.push(at..len);
+    }
+    out
+}
+
+fn headings(text: &str, blocks: &[blocks::Block]) -> Vec<Heading> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for b in blocks {
+        let BlockKind::Heading { level } = b.kind else {
+            continue;
+        };
+        let visible = visible_title(&text[b.content.clone()]);
+        let base = slug(&visible);
+        let n = seen.entry(base.clone()).or_insert(0);
+        let anchor = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        *n += 1;
+        out.push(Heading {
+            text: visible,
+            level,
+            range: b.content.clone(),
+            anchor,
+        });
+    }
+    out
+}
+
+/// GitHub's heading anchors: lowercase; letters, digits, `-` and `_` kept,
+/// spaces become `-`, everything else dropped.
+pub fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c)
+            } else if c == ' ' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// `<!-- talknotes-disable RULE... -->` up to the matching enable (or the
+/// end), and `<!-- talknotes-disable-next-line RULE... -->` for one line.
+fn suppressions(text: &str, blocks: &[blocks::Block]) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    let mut open: Vec<(Vec<String>, usize)> = Vec::new();
+    let mut comments: Vec<(usize, usize, &str)> = Vec::new();
+    // Comments in HTML blocks and inline comments in prose alike.
+    let mut search = 0;
+    while let Some(pos) = text[search..].find("<!--") {
+        let start = search + pos;
+        let Some(close) = text[start..].find("-->") else {
+            break;
+        };
+        let end = start + close + 3;
+        let in_fence = blocks
+            .iter()
+            .any(|b| b.kind == BlockKind::Code { fenced: true } && b.range.contains(&start));
+        if !in_fence {
+            comments.push((start, end, text[start + 4..end - 3].trim()));
+        }
+        search = end;
+    }
+    for (start, end, body) in comments {
+        let mut words = body.split_whitespace();
+        let directive = words.next().unwrap_or("");
+        let rules: Vec<String> = words
+            .flat_map(|w| w.split(','))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        match directive {
+            "talknotes-disable" => open.push((rules, end)),
+            "talknotes-enable" => {
+                open.retain(|(r, from)| {
+                    let closes = rules.is_empty() || r.iter().all(|x| rules.contains(x));
+                    if closes {
+                        out.push(Suppression {
+                            rules: r.clone(),
+                            range: *from..start,
+                        });
+                    }
+                    !closes
+                });
+            }
+            "talknotes-disable-next-line" => {
+                let line_start = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+                let line_end = text[line_start..]
+                    .find('\n')
+                    .map_or(text.len(), |i| line_start + i);
+                out.push(Suppression {
+                    rules,
+                    range: line_start..line_end.max(line_start + 1),
+                });
+            }
+            _ => {}
+        }
+    }
+    for (rules, from) in open {
+        out.push(Suppression {
+            rules,
+            range: from..text.len() + 1,
+        });
+    }
+    out
+}

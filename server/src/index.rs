@@ -1,0 +1,278 @@
+//! The workspace: every notes file's model, keyed by URL, and the
+//! cross-file facts the rules compare a file against.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use url::Url;
+
+use crate::extract::{self, title_key};
+use crate::model::{FileModel, TextRange};
+use crate::position::LineIndex;
+use crate::syntax::Syntax;
+
+/// One analysed notes file: its text, line index and model.
+#[derive(Debug)]
+pub struct NoteFile {
+    pub url: Url,
+    pub path: Option<PathBuf>,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    pub model: FileModel,
+    /// The document version for open documents; None for files read from disk.
+    pub version: Option<i32>,
+}
+
+impl NoteFile {
+    /// Parses and extracts `text` (for files that are not open: the tree is
+    /// dropped once the model is built).
+    pub fn analyse(url: Url, text: &str, version: Option<i32>) -> NoteFile {
+        let syntax = Syntax::parse(text);
+        NoteFile::from_syntax(url, text, &syntax, version)
+    }
+
+    pub fn from_syntax(url: Url, text: &str, syntax: &Syntax, version: Option<i32>) -> NoteFile {
+        let path = url.to_file_path().ok();
+        let name = url.path_segments().and_then(|mut s| s.next_back()).map(|s| {
+            percent_decode(s)
+        });
+        let model = extract::extract(text, syntax, name.as_deref());
+        NoteFile {
+            lines: LineIndex::new(text),
+            text: Arc::from(text),
+            path,
+            url,
+            model,
+            version,
+        }
+    }
+
+    /// A short name for messages: the file name.
+    pub fn display_name(&self) -> String {
+        self.url
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .map(percent_decode)
+            .unwrap_or_else(|| self.url.to_string())
+    }
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every file of the workspace. Cheap to share: values are `Arc`s.
+#[derive(Default)]
+pub struct Workspace {
+    files: DashMap<Url, Arc<NoteFile>>,
+}
+
+impl Workspace {
+    pub fn insert(&self, file: NoteFile) -> Arc<NoteFile> {
+        let file = Arc::new(file);
+        self.files.insert(file.url.clone(), file.clone());
+        file
+    }
+
+    pub fn remove(&self, url: &Url) -> Option<Arc<NoteFile>> {
+        self.files.remove(url).map(|(_, f)| f)
+    }
+
+    pub fn get(&self, url: &Url) -> Option<Arc<NoteFile>> {
+        self.files.get(url).map(|f| f.clone())
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// A consistent copy of the current files, sorted by URL.
+    pub fn snapshot(&self) -> Vec<Arc<NoteFile>> {
+        let mut v: Vec<Arc<NoteFile>> = self.files.iter().map(|e| e.value().clone()).collect();
+        v.sort_by(|a, b| a.url.cmp(&b.url));
+        v
+    }
+
+    pub fn urls(&self) -> Vec<Url> {
+        self.files.iter().map(|e| e.key().clone()).collect()
+    }
+}
+
+/// Where a speaker, talk or file is, across the workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub url: Url,
+    pub range: TextRange,
+}
+
+/// The workspace-wide facts rules compare one file against, computed once
+/// per snapshot.
+#[derive(Default, Debug)]
+pub struct Facts {
+    /// Speaker name as written → where it is written as a speaker.
+    pub speakers: HashMap<String, Vec<Place>>,
+    /// Loose title key → talks with that title (url, talk index).
+    pub talks: HashMap<String, Vec<(Url, usize)>>,
+    /// First word of a title key → keys, to find near titles quickly.
+    pub talk_keys_by_first_word: HashMap<String, Vec<String>>,
+    /// Known good spellings of people's names (PEP authors, catalogs).
+    pub known_names: HashSet<String>,
+    /// A speaker spelling → the better attested spelling a typo away.
+    pub speaker_typos: HashMap<String, String>,
+    /// Paths of the notes files in the workspace.
+    pub paths: HashMap<PathBuf, Url>,
+}
+
+impl Facts {
+    pub fn build(files: &[Arc<NoteFile>], known_names: HashSet<String>) -> Facts {
+        let mut facts = Facts {
+            known_names,
+            ..Facts::default()
+        };
+        for f in files {
+            if let Some(p) = &f.path {
+                facts.paths.insert(p.clone(), f.url.clone());
+            }
+            for (i, talk) in f.model.talks.iter().enumerate() {
+                for s in &talk.speakers {
+                    facts.speakers.entry(s.name.clone()).or_default().push(Place {
+                        url: f.url.clone(),
+                        range: s.range.clone(),
+                    });
+                }
+                if talk.keynote {
+                    continue;
+                }
+                let key = title_key(&talk.title);
+                if key.is_empty() {
+                    continue;
+                }
+                let entry = facts.talks.entry(key.clone()).or_default();
+                if entry.is_empty() {
+                    let first = key.split(' ').next().unwrap_or("").to_string();
+                    facts.talk_keys_by_first_word.entry(first).or_default().push(key.clone());
+                }
+                entry.push((f.url.clone(), i));
+            }
+        }
+        facts.speaker_typos = speaker_typos(&facts.speakers, &facts.known_names);
+        facts
+    }
+
+    /// Title keys close to `key`: equal, one a word-prefix of the other
+    /// (a subtitle left out), or a small typo apart.
+    pub fn similar_titles(&self, key: &str) -> Vec<&str> {
+        let first = key.split(' ').next().unwrap_or("");
+        let mut out = Vec::new();
+        let Some(keys) = self.talk_keys_by_first_word.get(first) else {
+            return out;
+        };
+        for k in keys {
+            if titles_match(key, k) {
+                out.push(k.as_str());
+            }
+        }
+        out
+    }
+
+    pub fn path_exists_in_workspace(&self, path: &Path) -> bool {
+        self.paths.contains_key(path)
+    }
+}
+
+/// Loose title equality: the same words, or one title the other with a
+/// subtitle left out, or a typo (`Mighter` / `Mightier`).
+pub fn titles_match(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // A subtitle left out: `grok the gil` / `grok the gil write fast and thread safe python`.
+    if short.split(' ').count() >= 3 && long.starts_with(short) && long[short.len()..].starts_with(' ')
+    {
+        return true;
+    }
+    let budget = match short.len() {
+        0..=9 => 0,
+        10..=24 => 1,
+        _ => 2,
+    };
+    budget > 0 && crate::similarity::damerau_within(a, b, budget)
+}
+
+/// Pairs of spellings a typo apart, and which one is the better attested:
+/// a known name (PEP author, catalog) beats an unknown one; otherwise the
+/// spelling used more often wins; a tie says nothing.
+fn speaker_typos(
+    speakers: &HashMap<String, Vec<Place>>,
+    known: &HashSet<String>,
+) -> HashMap<String, String> {
+    // Compare within buckets by first letter: typos in the first letter are rare
+    // and bucketing keeps this far from quadratic in the number of speakers.
+    let mut buckets: HashMap<char, Vec<(&str, usize, bool)>> = HashMap::new();
+    for (name, places) in speakers {
+        let first = name.chars().next().map(|c| c.to_lowercase().next().unwrap_or(c));
+        if let Some(c) = first {
+            buckets
+                .entry(c)
+                .or_default()
+                .push((name, places.len(), known.contains(name)));
+        }
+    }
+    for name in known {
+        if speakers.contains_key(name) {
+            continue;
+        }
+        if let Some(c) = name.chars().next().and_then(|c| c.to_lowercase().next()) {
+            if let Some(b) = buckets.get_mut(&c) {
+                b.push((name, 0, true));
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for names in buckets.values() {
+        for (i, &(a, a_count, a_known)) in names.iter().enumerate() {
+            for &(b, b_count, b_known) in &names[i + 1..] {
+                let budget = if a.len().min(b.len()) < 12 { 1 } else { 2 };
+                if a.len().abs_diff(b.len()) > budget
+                    || a.split(' ').count() != b.split(' ').count()
+                    || !crate::similarity::damerau_within(a, b, budget)
+                {
+                    continue;
+                }
+                // Case-only differences are style, not typos.
+                if a.to_lowercase() == b.to_lowercase() {
+                    continue;
+                }
+                let a_wins = (a_known && !b_known) || (a_known == b_known && a_count > b_count);
+                let b_wins = (b_known && !a_known) || (a_known == b_known && b_count > a_count);
+                if a_wins && b_count > 0 {
+                    out.insert(b.to_string(), a.to_string());
+                } else if b_wins && a_count > 0 {
+                    out.insert(a.to_string(), b.to_string());
+                }
+            }
+        }
+    }
+    out
+}

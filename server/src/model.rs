@@ -1,0 +1,228 @@
+//! The talk-notes model of one file: plain data, byte ranges into the file's
+//! text, no protocol types. Built by [`crate::extract`], read by rules,
+//! navigation, `--check` and the export.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// A byte range into the file's text.
+pub type TextRange = Range<usize>;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FileModel {
+    pub conference: Option<Conference>,
+    pub talks: Vec<Talk>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub link_definitions: Vec<LinkDefinition>,
+    pub peps: Vec<PepRef>,
+    pub issues: Vec<IssueRef>,
+    pub libraries: Vec<LibraryMention>,
+    pub suppressions: Vec<Suppression>,
+    /// Byte ranges of code blocks and front matter: text there is not prose.
+    pub code_ranges: Vec<TextRange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conference {
+    /// The name as written, without the year (`PyCon US`, `Pycon`).
+    pub name: String,
+    pub year: Option<u16>,
+    pub source: ConferenceSource,
+    /// Where the name was read, when it was read from the text.
+    pub range: Option<TextRange>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConferenceSource {
+    FrontMatter,
+    PelicanHeader,
+    FirstLine,
+    FileName,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Talk {
+    pub title: String,
+    pub title_range: TextRange,
+    pub speakers: Vec<Speaker>,
+    pub form: TalkForm,
+    /// `Keynote: Name`, or a line that is only a person's name.
+    pub keynote: bool,
+    /// The talk line (heading or list item or paragraph line).
+    pub line_range: TextRange,
+    /// The whole entry: the talk line and its notes.
+    pub range: TextRange,
+    /// The notes under the talk line, if any.
+    pub notes_range: Option<TextRange>,
+    /// A `## Notes` sub-heading with nothing under it.
+    pub empty_notes: Option<TextRange>,
+    /// Where a missing speaker would be written, and in which style.
+    pub speaker_slot: SpeakerSlot,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Speaker {
+    pub name: String,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum TalkForm {
+    Heading { level: u8 },
+    ListItem { bold: bool },
+    Paragraph,
+}
+
+/// Where and how a speaker would be added to a talk line that has none,
+/// following the style the file uses for its other talks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SpeakerSlot {
+    /// Byte offset where the text goes (end of the title).
+    pub offset: usize,
+    /// The text before the name, e.g. ` (`, ` - `, `, `.
+    pub prefix: String,
+    /// The text after the name, e.g. `)`.
+    pub suffix: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub text: String,
+    pub level: u8,
+    pub range: TextRange,
+    /// GitHub-style anchor (`#effective-code-review-erik-rose`), unique in the file.
+    pub anchor: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The link text, when it has one.
+    pub text: String,
+    /// The destination as written (for references: the definition's).
+    pub target: String,
+    /// The whole link.
+    pub range: TextRange,
+    /// The destination (for references: the label).
+    pub target_range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum LinkKind {
+    Inline,
+    Image,
+    /// `[text][label]`, `[label][]` or `[label]` with a definition.
+    Reference {
+        label: String,
+        defined: bool,
+    },
+    Autolink,
+    /// A URL written as plain text.
+    Bare,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkDefinition {
+    pub label: String,
+    pub target: String,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PepRef {
+    pub number: u32,
+    pub range: TextRange,
+    pub form: PepForm,
+    /// Up to a few words following the reference on its line (`Many Linux
+    /// wheels`), used to tell whether the number fits what is described.
+    pub context: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PepForm {
+    /// `PEP 484`, `Pep 509`.
+    Spaced,
+    /// `PEP3156`, `Pep503`.
+    Unspaced,
+    /// `pep-0509` inside a URL or as a slug.
+    Slug,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IssueRef {
+    pub tracker: IssueTracker,
+    /// The number, when well-formed.
+    pub number: Option<u32>,
+    /// The token after the prefix as written (for malformed ones).
+    pub written: String,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssueTracker {
+    /// `bpo-NNNN`: bugs.python.org.
+    Bpo,
+    /// `gh-NNNN`: GitHub issues of CPython.
+    Gh,
+    /// `Issue NNNN`.
+    Issue,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LibraryMention {
+    pub name: String,
+    pub range: TextRange,
+    pub via: LibraryVia,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LibraryVia {
+    CodeSpan,
+    PipInstall,
+    Import,
+    Link,
+}
+
+/// A `<!-- talknotes-disable… -->` comment, resolved to the byte range it covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// Rule codes; empty means every rule.
+    pub rules: Vec<String>,
+    pub range: TextRange,
+}
+
+impl FileModel {
+    /// Is `rule` switched off at byte `offset` by a suppression comment?
+    pub fn is_suppressed(&self, rule: &str, offset: usize) -> bool {
+        self.suppressions.iter().any(|s| {
+            s.range.contains(&offset) && (s.rules.is_empty() || s.rules.iter().any(|r| r == rule))
+        })
+    }
+
+    /// Is `offset` inside a code block or front matter?
+    pub fn in_code(&self, offset: usize) -> bool {
+        self.code_ranges.iter().any(|r| r.contains(&offset))
+    }
+
+    /// The talk whose entry contains `offset`.
+    pub fn talk_at(&self, offset: usize) -> Option<(usize, &Talk)> {
+        self.talks
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.range.contains(&offset))
+    }
+}
+
+impl Talk {
+    pub fn has_speaker(&self) -> bool {
+        !self.speakers.is_empty()
+    }
+}

@@ -1,0 +1,118 @@
+//! `missing-speaker` and `speaker-typo`.
+
+use super::{Context, Finding, Rule};
+use crate::extract::title_key;
+use crate::index::NoteFile;
+use crate::model::Talk;
+
+pub fn missing_speaker(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
+    for talk in &file.model.talks {
+        if talk.has_speaker() || talk.keynote {
+            continue;
+        }
+        let mut finding = Finding::new(
+            Rule::MissingSpeaker,
+            talk.title_range.clone(),
+            format!("talk “{}” has no speaker", talk.title),
+        );
+        if let Some((other, other_talk)) = same_talk_with_speaker(file, talk, cx) {
+            let names = other_talk
+                .speakers
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let where_ = if other.url == file.url {
+                "this file".to_string()
+            } else {
+                other.display_name()
+            };
+            finding.message = format!(
+                "talk “{}” has no speaker; {} notes the same talk as given by {}",
+                talk.title, where_, names
+            );
+            let first = &other_talk.speakers[0];
+            finding = finding
+                .related(
+                    &other.url,
+                    first.range.clone(),
+                    format!("“{}” by {names}", other_talk.title),
+                )
+                .fix(
+                    format!("Add speaker {names}"),
+                    talk.speaker_slot.offset..talk.speaker_slot.offset,
+                    format!(
+                        "{}{}{}",
+                        talk.speaker_slot.prefix, names, talk.speaker_slot.suffix
+                    ),
+                );
+        }
+        out.push(finding);
+    }
+}
+
+/// The same talk noted with a speaker elsewhere in the workspace.
+fn same_talk_with_speaker(
+    file: &NoteFile,
+    talk: &Talk,
+    cx: &Context,
+) -> Option<(std::sync::Arc<NoteFile>, Talk)> {
+    let key = title_key(&talk.title);
+    if key.is_empty() {
+        return None;
+    }
+    let mut best: Option<(std::sync::Arc<NoteFile>, Talk)> = None;
+    for k in cx.facts.similar_titles(&key) {
+        for (url, i) in cx.facts.talks.get(k).into_iter().flatten() {
+            if *url == file.url && file.model.talks.get(*i).map(|t| &t.range) == Some(&talk.range) {
+                continue;
+            }
+            let Some(other) = (cx.files)(url) else {
+                continue;
+            };
+            let Some(t) = other.model.talks.get(*i) else {
+                continue;
+            };
+            if t.has_speaker() {
+                // Prefer an exact title match, then the first by URL order.
+                let exact = k == key;
+                if best.is_none() || exact {
+                    best = Some((other.clone(), t.clone()));
+                    if exact {
+                        return best;
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+pub fn speaker_typo(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
+    for talk in &file.model.talks {
+        for s in &talk.speakers {
+            let Some(better) = cx.facts.speaker_typos.get(&s.name) else {
+                continue;
+            };
+            let evidence = if cx.facts.known_names.contains(better) {
+                "a known spelling (PEP index)".to_string()
+            } else {
+                let n = cx.facts.speakers.get(better).map_or(0, Vec::len);
+                format!("the spelling used {n} times in the workspace")
+            };
+            let mut f = Finding::new(
+                Rule::SpeakerTypo,
+                s.range.clone(),
+                format!(
+                    "speaker “{}” is likely a typo for “{}” ({evidence})",
+                    s.name, better
+                ),
+            )
+            .fix(format!("Change to {better}"), s.range.clone(), better.clone());
+            if let Some(place) = cx.facts.speakers.get(better).and_then(|p| p.first()) {
+                f = f.related(&place.url, place.range.clone(), format!("spelled “{better}” here"));
+            }
+            out.push(f);
+        }
+    }
+}
