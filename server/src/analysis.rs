@@ -41,11 +41,23 @@ impl Snapshot {
         }
     }
 
-    /// The same snapshot with other facts (the server reuses facts that did
+    /// A snapshot over facts built earlier (the server reuses facts that did
     /// not change).
-    pub fn with_facts(mut self, facts: Arc<Facts>) -> Snapshot {
-        self.facts = facts;
-        self
+    pub fn new_with_facts(
+        files: Vec<Arc<NoteFile>>,
+        facts: Arc<Facts>,
+        peps: Option<Arc<PepIndex>>,
+        settings: Arc<Settings>,
+        roots: Vec<PathBuf>,
+    ) -> Snapshot {
+        Snapshot {
+            files: Arc::new(files.into_iter().map(|f| (f.url.clone(), f)).collect()),
+            facts,
+            peps,
+            settings,
+            roots: Arc::new(roots),
+            fs: Arc::new(RealFileSystem),
+        }
     }
 
     pub fn file(&self, url: &Url) -> Option<Arc<NoteFile>> {

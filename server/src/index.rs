@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::extract::{self, title_key};
 use crate::model::{FileModel, TextRange};
+use std::hash::{Hash, Hasher};
 use crate::position::LineIndex;
 use crate::syntax::Syntax;
 
@@ -47,6 +48,21 @@ impl NoteFile {
             model,
             version,
         }
+    }
+
+    /// A hash of what this file contributes to [`Facts`]: when an edit leaves
+    /// it unchanged, the workspace facts need not be rebuilt.
+    pub fn facts_signature(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.path.hash(&mut h);
+        for t in &self.model.talks {
+            t.title.hash(&mut h);
+            t.keynote.hash(&mut h);
+            for s in &t.speakers {
+                s.name.hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     /// A short name for messages: the file name.
@@ -118,11 +134,21 @@ impl Workspace {
     }
 }
 
-/// Where a speaker, talk or file is, across the workspace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A speaker occurrence: file, talk index, speaker index. Facts hold no
+/// byte ranges, so an edit that only moves text keeps them valid.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Place {
     pub url: Url,
-    pub range: TextRange,
+    pub talk: usize,
+    pub speaker: usize,
+}
+
+impl Place {
+    /// The speaker's range in `file` (the file at `self.url`).
+    pub fn range(&self, file: &NoteFile) -> Option<TextRange> {
+        let talk = file.model.talks.get(self.talk)?;
+        Some(talk.speakers.get(self.speaker)?.range.clone())
+    }
 }
 
 /// The workspace-wide facts rules compare one file against, computed once
@@ -154,10 +180,11 @@ impl Facts {
                 facts.paths.insert(p.clone(), f.url.clone());
             }
             for (i, talk) in f.model.talks.iter().enumerate() {
-                for s in &talk.speakers {
+                for (k, s) in talk.speakers.iter().enumerate() {
                     facts.speakers.entry(s.name.clone()).or_default().push(Place {
                         url: f.url.clone(),
-                        range: s.range.clone(),
+                        talk: i,
+                        speaker: k,
                     });
                 }
                 if talk.keynote {

@@ -1,8 +1,126 @@
 //! The Language Server Protocol glue (tower-lsp): the only module that
-//! knows the protocol.
+//! knows the protocol. Handlers translate LSP to calls into the analysis
+//! (`crate::analysis`, `crate::rules`) and back.
 
+mod capabilities;
+mod convert;
+mod diagnostics;
+mod indexing;
+mod server;
+mod state;
+
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
-pub fn run_stdio(_pep_index: Option<PathBuf>) -> i32 {
+use futures::future::BoxFuture;
+use futures::FutureExt;
+use tower::Service;
+use tower_lsp::jsonrpc::{Error, ErrorCode, Request, Response};
+use tower_lsp::{ExitedError, LspService};
+
+pub use capabilities::server_capabilities;
+pub use server::Server;
+
+/// Serves LSP on stdin/stdout until the client says `exit` (or closes stdin).
+pub fn run_stdio(pep_index: Option<PathBuf>) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(async move {
+        let (service, socket) = LspService::build(|client| Server::new(client, pep_index))
+            .custom_method("talknotes/documentText", Server::document_text)
+            .custom_method("talknotes/debugPanic", Server::debug_panic)
+            .finish();
+        let service = Guard::new(service);
+        tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
     0
+}
+
+/// Wraps the tower-lsp service for two things it does not do itself:
+/// - a panic inside one request's handler becomes an error response for
+///   that request (and a log line), and the server goes on;
+/// - `exit` ends the process (tower-lsp 0.20 otherwise waits for stdin to
+///   close): code 0 after `shutdown`, 1 without, as the spec says.
+pub struct Guard<S> {
+    inner: S,
+    shutdown: Arc<AtomicBool>,
+}
+
+impl<S> Guard<S> {
+    pub fn new(inner: S) -> Guard<S> {
+        Guard {
+            inner,
+            shutdown: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+impl<S> Service<Request> for Guard<S>
+where
+    S: Service<Request, Response = Option<Response>, Error = ExitedError>,
+    S::Future: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = ExitedError;
+    type Future = BoxFuture<'static, Result<Option<Response>, ExitedError>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let method = req.method().to_string();
+        let id = req.id().cloned();
+        if method == "shutdown" {
+            self.shutdown.store(true, Ordering::SeqCst);
+        }
+        if method == "exit" {
+            let code = if self.shutdown.load(Ordering::SeqCst) { 0 } else { 1 };
+            let fut = self.inner.call(req);
+            return Box::pin(async move {
+                let _ = fut.await;
+                // Let pending writes reach the client, then leave.
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                std::process::exit(code);
+            });
+        }
+        let fut = AssertUnwindSafe(self.inner.call(req)).catch_unwind();
+        Box::pin(async move {
+            match fut.await {
+                Ok(result) => result,
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".into());
+                    tracing::error!("handler for {method} panicked: {what}");
+                    Ok(id.map(|id| {
+                        Response::from_error(
+                            id,
+                            Error {
+                                code: ErrorCode::InternalError,
+                                message: format!("talknotes-ls: internal error in {method}: {what}").into(),
+                                data: None,
+                            },
+                        )
+                    }))
+                }
+            }
+        })
+    }
 }

@@ -109,8 +109,11 @@ pub fn speaker_typo(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                 ),
             )
             .fix(format!("Change to {better}"), s.range.clone(), better.clone());
-            if let Some(place) = cx.facts.speakers.get(better).and_then(|p| p.first()) {
-                f = f.related(&place.url, place.range.clone(), format!("spelled “{better}” here"));
+            let place = cx.facts.speakers.get(better).and_then(|p| p.first());
+            if let Some(place) = place {
+                if let Some(range) = (cx.files)(&place.url).and_then(|other| place.range(&other)) {
+                    f = f.related(&place.url, range, format!("spelled “{better}” here"));
+                }
             }
             out.push(f);
         }

@@ -1,0 +1,285 @@
+//! The handlers: each translates LSP to a call on the state or the analysis.
+//! Notifications that change documents do all their work before the first
+//! `.await` — tower-lsp 0.20 starts handlers in order but runs them
+//! concurrently, so anything awaited first could be overtaken.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tower_lsp::jsonrpc::{Error, Result};
+use tower_lsp::lsp_types::*;
+use tower_lsp::{Client, LanguageServer};
+
+use super::capabilities::{negotiate_encoding, server_capabilities};
+use super::convert;
+use super::diagnostics::{self, Published};
+use super::indexing;
+use super::state::{lock, State};
+use crate::config::{Settings, CONFIG_FILE};
+
+pub struct Server {
+    client: Client,
+    state: Arc<State>,
+    published: Arc<Published>,
+    client_caps: std::sync::Mutex<ClientCapabilities>,
+}
+
+impl Server {
+    pub fn new(client: Client, pep_index: Option<PathBuf>) -> Server {
+        Server {
+            client,
+            state: Arc::new(State::new(pep_index)),
+            published: Arc::new(Published::default()),
+            client_caps: std::sync::Mutex::new(ClientCapabilities::default()),
+        }
+    }
+
+    fn refresh(&self, first: Option<Url>) {
+        diagnostics::schedule(
+            self.state.clone(),
+            self.client.clone(),
+            self.published.clone(),
+            first,
+        );
+    }
+
+    /// `talknotes/documentText`: the server's copy of an open document, so
+    /// tests (and bug reports) can compare it with the editor's.
+    pub async fn document_text(&self, params: DocumentTextParams) -> Result<DocumentText> {
+        let docs = lock(&self.state.docs);
+        let doc = docs
+            .get(&params.uri)
+            .ok_or_else(|| Error::invalid_params(format!("{} is not open", params.uri)))?;
+        Ok(DocumentText {
+            text: doc.text(),
+            version: doc.version(),
+        })
+    }
+
+    /// `talknotes/debugPanic`: panics inside a handler, to prove a panic
+    /// costs one error response and not the server. Only in debug builds.
+    pub async fn debug_panic(&self, _params: Value) -> Result<Value> {
+        if cfg!(debug_assertions) {
+            panic!("debugPanic requested");
+        }
+        Err(Error::method_not_found())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DocumentTextParams {
+    pub uri: Url,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocumentText {
+    pub text: String,
+    pub version: i32,
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Server {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = negotiate_encoding(&params);
+        *self.state.encoding.write().unwrap_or_else(|e| e.into_inner()) = encoding;
+
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()) {
+                roots.push(p);
+            }
+        }
+        *self.state.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
+
+        if let Some(opts) = &params.initialization_options {
+            match Settings::from_json(opts) {
+                Ok(s) => *self.state.client_settings.write().unwrap_or_else(|e| e.into_inner()) = s,
+                Err(e) => tracing::warn!("initializationOptions: {e:#}"),
+            }
+        }
+        self.state.load_config();
+        *lock(&self.client_caps) = params.capabilities.clone();
+
+        Ok(InitializeResult {
+            capabilities: server_capabilities(encoding),
+            server_info: Some(ServerInfo {
+                name: "talknotes-ls".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let caps = lock(&self.client_caps).clone();
+        let watch = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        let progress = caps
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        if watch {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: ["**/*.md", "**/*.markdown", &format!("**/{CONFIG_FILE}")]
+                    .iter()
+                    .map(|g| FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(g.to_string()),
+                        kind: None,
+                    })
+                    .collect(),
+            };
+            let registration = Registration {
+                id: "talknotes-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                tracing::warn!("file watcher registration failed: {e}");
+            }
+        }
+        let state = self.state.clone();
+        let client = self.client.clone();
+        let published = self.published.clone();
+        tokio::spawn(async move {
+            indexing::index_workspace(state.clone(), client.clone(), progress).await;
+            diagnostics::schedule(state, client, published, None);
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        self.state.open(doc.uri.clone(), &doc.text, doc.version);
+        self.refresh(Some(doc.uri));
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let changes: Vec<_> = params
+            .content_changes
+            .into_iter()
+            .map(convert::text_change)
+            .collect();
+        let result = self
+            .state
+            .change(&uri, &changes, params.text_document.version);
+        match result {
+            None => tracing::warn!("didChange for {uri}, which is not open: ignored"),
+            Some(warnings) => {
+                for w in warnings {
+                    tracing::warn!("didChange {uri}: {w}");
+                }
+                self.refresh(Some(uri));
+            }
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.state.close(&uri);
+        self.refresh(None);
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut config_changed = false;
+        for change in &params.changes {
+            let is_config = change
+                .uri
+                .path_segments()
+                .and_then(|mut s| s.next_back())
+                .is_some_and(|n| n == CONFIG_FILE);
+            if is_config {
+                config_changed = true;
+                continue;
+            }
+            if change.typ == FileChangeType::DELETED {
+                if !self.state.is_open(&change.uri) {
+                    self.state.workspace.remove(&change.uri);
+                }
+            } else {
+                self.state.reload_from_disk(&change.uri);
+            }
+        }
+        if config_changed {
+            self.state.load_config();
+        }
+        self.refresh(None);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if !params.settings.is_null() {
+            match Settings::from_json(&params.settings) {
+                Ok(s) => {
+                    *self.state.client_settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+                    self.state.load_peps();
+                }
+                Err(e) => {
+                    let msg = format!("talknotes settings: {e:#}");
+                    self.client.show_message(MessageType::WARNING, msg).await;
+                    return;
+                }
+            }
+        }
+        self.refresh(None);
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        {
+            let mut roots = self.state.roots.write().unwrap_or_else(|e| e.into_inner());
+            for removed in &params.event.removed {
+                if let Ok(p) = removed.uri.to_file_path() {
+                    roots.retain(|r| *r != p);
+                }
+            }
+            for added in &params.event.added {
+                if let Ok(p) = added.uri.to_file_path() {
+                    roots.push(p);
+                }
+            }
+        }
+        for url in self.state.workspace.urls() {
+            let inside = url
+                .to_file_path()
+                .is_ok_and(|p| self.state.inside_roots(&p));
+            if !inside && !self.state.is_open(&url) {
+                self.state.workspace.remove(&url);
+            }
+        }
+        let state = self.state.clone();
+        let client = self.client.clone();
+        let published = self.published.clone();
+        tokio::spawn(async move {
+            indexing::index_workspace(state.clone(), client.clone(), false).await;
+            diagnostics::schedule(state, client, published, None);
+        });
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let actions: Vec<CodeActionOrCommand> = params
+            .context
+            .diagnostics
+            .iter()
+            .filter(|d| d.source.as_deref() == Some("talknotes"))
+            .filter_map(|d| convert::quick_fix(&uri, d))
+            .map(CodeActionOrCommand::CodeAction)
+            .collect();
+        Ok(Some(actions))
+    }
+}

@@ -1,0 +1,215 @@
+//! The server's state: open documents, the workspace index, settings and
+//! the PEP index. Edits are applied here synchronously, under a plain mutex,
+//! so that they happen in arrival order (see ARCHITECTURE.md).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use url::Url;
+
+use crate::analysis::{known_names, Snapshot};
+use crate::config::{Settings, CONFIG_FILE};
+use crate::document::{ChangeError, Document, TextChange};
+use crate::index::{Facts, NoteFile, Workspace};
+use crate::pep_index::PepIndex;
+use crate::position::PositionEncoding;
+
+pub struct State {
+    pub docs: Mutex<HashMap<Url, Document>>,
+    pub workspace: Workspace,
+    pub encoding: RwLock<PositionEncoding>,
+    pub roots: RwLock<Vec<PathBuf>>,
+    /// From `talknotes.toml` at the first root.
+    pub file_settings: RwLock<Settings>,
+    /// From the client (`initializationOptions`, `didChangeConfiguration`).
+    pub client_settings: RwLock<Settings>,
+    /// `--pep-index` given to the server binary.
+    pub cli_pep_index: Option<PathBuf>,
+    pub peps: RwLock<Option<Arc<PepIndex>>>,
+    /// Bumped on every change that may alter diagnostics.
+    pub generation: AtomicU64,
+    /// Facts and the per-file signatures they were built from.
+    facts: Mutex<Option<(HashMap<Url, u64>, Arc<Facts>)>>,
+}
+
+impl State {
+    pub fn new(cli_pep_index: Option<PathBuf>) -> State {
+        State {
+            docs: Mutex::new(HashMap::new()),
+            workspace: Workspace::default(),
+            encoding: RwLock::new(PositionEncoding::Utf16),
+            roots: RwLock::new(Vec::new()),
+            file_settings: RwLock::new(Settings::default()),
+            client_settings: RwLock::new(Settings::default()),
+            cli_pep_index,
+            peps: RwLock::new(None),
+            generation: AtomicU64::new(0),
+            facts: Mutex::new(None),
+        }
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        *self.encoding.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn settings(&self) -> Settings {
+        let file = self.file_settings.read().unwrap_or_else(|e| e.into_inner());
+        let client = self.client_settings.read().unwrap_or_else(|e| e.into_inner());
+        file.merged(&client)
+    }
+
+    pub fn bump(&self) -> u64 {
+        self.generation.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Opens a document: the buffer becomes the truth for that URL.
+    pub fn open(&self, url: Url, text: &str, version: i32) {
+        let doc = Document::new(text, version);
+        let file = NoteFile::from_syntax(url.clone(), text, doc.syntax(), Some(version));
+        lock(&self.docs).insert(url, doc);
+        self.workspace.insert(file);
+    }
+
+    /// Applies changes to an open document and re-extracts its model.
+    /// Returns the clamping warnings, or None for a document never opened.
+    pub fn change(
+        &self,
+        url: &Url,
+        changes: &[TextChange],
+        version: i32,
+    ) -> Option<Vec<ChangeError>> {
+        let enc = self.encoding();
+        let mut docs = lock(&self.docs);
+        let doc = docs.get_mut(url)?;
+        let warnings = doc.apply_changes(changes, version, enc);
+        let text = doc.text();
+        let file = NoteFile::from_syntax(url.clone(), &text, doc.syntax(), Some(version));
+        drop(docs);
+        self.workspace.insert(file);
+        Some(warnings)
+    }
+
+    /// Closes a document: the file on disk becomes the truth again (or the
+    /// file leaves the index if it is not on disk).
+    pub fn close(&self, url: &Url) {
+        lock(&self.docs).remove(url);
+        self.reload_from_disk(url);
+    }
+
+    pub fn is_open(&self, url: &Url) -> bool {
+        lock(&self.docs).contains_key(url)
+    }
+
+    pub fn open_urls(&self) -> Vec<Url> {
+        let mut v: Vec<Url> = lock(&self.docs).keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// Re-reads a closed file from disk into the index; open documents are
+    /// left alone (the editor's buffer wins).
+    pub fn reload_from_disk(&self, url: &Url) {
+        if self.is_open(url) {
+            return;
+        }
+        let Ok(path) = url.to_file_path() else {
+            self.workspace.remove(url);
+            return;
+        };
+        if !crate::discover::is_notes_file(&path) || !self.inside_roots(&path) {
+            self.workspace.remove(url);
+            return;
+        }
+        match crate::discover::read_notes(&path) {
+            Ok(text) => {
+                self.workspace.insert(NoteFile::analyse(url.clone(), &text, None));
+            }
+            Err(e) => {
+                tracing::debug!("{}: {e}", path.display());
+                self.workspace.remove(url);
+            }
+        }
+    }
+
+    pub fn inside_roots(&self, path: &std::path::Path) -> bool {
+        let roots = self.roots.read().unwrap_or_else(|e| e.into_inner());
+        roots.iter().any(|r| path.starts_with(r))
+    }
+
+    /// Reads `talknotes.toml` from the first root and the PEP index named by
+    /// the settings (client first, then file, then `--pep-index`, then
+    /// `TALKNOTES_PEP_INDEX`).
+    pub fn load_config(&self) {
+        let root = self
+            .roots
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .first()
+            .cloned();
+        let file_settings = root
+            .map(|r| r.join(CONFIG_FILE))
+            .filter(|p| p.is_file())
+            .and_then(|p| match Settings::from_toml_file(&p) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    tracing::warn!("{e:#}");
+                    None
+                }
+            })
+            .unwrap_or_default();
+        *self.file_settings.write().unwrap_or_else(|e| e.into_inner()) = file_settings;
+        self.load_peps();
+    }
+
+    pub fn load_peps(&self) {
+        let path = self
+            .settings()
+            .pep_index
+            .or_else(|| self.cli_pep_index.clone())
+            .or_else(|| std::env::var_os("TALKNOTES_PEP_INDEX").map(PathBuf::from));
+        let peps = path.and_then(|p| match PepIndex::load(&p) {
+            Ok(index) => {
+                tracing::info!("PEP index {}: {} PEPs", p.display(), index.len());
+                Some(Arc::new(index))
+            }
+            Err(e) => {
+                tracing::warn!("{e:#}");
+                None
+            }
+        });
+        *self.peps.write().unwrap_or_else(|e| e.into_inner()) = peps;
+        // Known names come from the index: facts must be rebuilt.
+        *lock(&self.facts) = None;
+    }
+
+    /// An immutable view for one round of analysis. Facts are rebuilt only
+    /// when some file's contribution to them changed.
+    pub fn snapshot(&self) -> Snapshot {
+        let files = self.workspace.snapshot();
+        let peps = self.peps.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let settings = Arc::new(self.settings());
+        let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let signatures: HashMap<Url, u64> = files
+            .iter()
+            .map(|f| (f.url.clone(), f.facts_signature()))
+            .collect();
+        let mut cache = lock(&self.facts);
+        let facts = match cache.as_ref() {
+            Some((sigs, facts)) if *sigs == signatures => facts.clone(),
+            _ => {
+                let facts = Arc::new(Facts::build(&files, known_names(peps.as_deref())));
+                *cache = Some((signatures, facts.clone()));
+                facts
+            }
+        };
+        drop(cache);
+        Snapshot::new_with_facts(files, facts, peps, settings, roots)
+    }
+}
+
+/// A poisoned lock means a panic elsewhere; the data is still usable.
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
