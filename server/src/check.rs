@@ -45,19 +45,34 @@ pub fn run(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32
     }
 }
 
-struct Problem {
-    path: PathBuf,
-    message: String,
+/// The result of analysing the given paths, before any printing.
+pub struct Checked {
+    pub snapshot: Snapshot,
+    pub results: Vec<(Arc<NoteFile>, Vec<Finding>)>,
+    pub problems: Vec<Problem>,
 }
 
-fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
-    let cwd = std::env::current_dir()?;
-    let paths = if opts.paths.is_empty() {
+/// A file that could not be read (I/O error, not UTF-8).
+pub struct Problem {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// Discovers, reads and analyses `paths` (relative to `cwd`), with settings
+/// from `config` or the nearest `talknotes.toml`, and the PEP index from
+/// `pep_index`, the settings or `TALKNOTES_PEP_INDEX`.
+pub fn analyse_paths(
+    cwd: &Path,
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    pep_index: Option<&Path>,
+) -> anyhow::Result<Checked> {
+    let cwd = cwd.to_path_buf();
+    let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        opts.paths.clone()
+        paths.to_vec()
     };
-
     // Roots are the folders given (or the folders of the files given).
     let mut roots = Vec::new();
     for p in &paths {
@@ -73,14 +88,14 @@ fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
         });
     }
 
-    let mut settings = match &opts.config {
+    let mut settings = match config {
         Some(c) => Settings::from_toml_file(c)?,
         None => match find_config(&roots) {
             Some(c) => Settings::from_toml_file(&c)?,
             None => Settings::default(),
         },
     };
-    if let Some(p) = &opts.pep_index {
+    if let Some(p) = pep_index {
         settings.pep_index = Some(absolute(&cwd, p));
     } else if settings.pep_index.is_none() {
         if let Some(p) = std::env::var_os("TALKNOTES_PEP_INDEX") {
@@ -135,6 +150,20 @@ fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
         .map(|f| (f.clone(), snapshot.check_file(f)))
         .collect();
 
+    Ok(Checked {
+        snapshot,
+        results,
+        problems,
+    })
+}
+
+fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    let cwd = std::env::current_dir()?;
+    let Checked {
+        snapshot,
+        results,
+        problems,
+    } = analyse_paths(&cwd, &opts.paths, opts.config.as_deref(), opts.pep_index.as_deref())?;
     let report = Report::new(&cwd, &results);
     match opts.format {
         Format::Human => report.human(out, opts.color, &snapshot)?,

@@ -120,6 +120,10 @@ pub fn split_talk_line(line: &str) -> TalkLine {
         }
     }
 
+    // `Title – Name, @handle`: the handle goes first, so the separator
+    // before the name is the last one.
+    let end = strip_handle(line, title_start, end);
+
     // The remaining separators: the last occurrence wins (titles hold dashes
     // and commas; names follow the last one).
     let mut best: Option<(usize, usize, Separator)> = None;
@@ -170,6 +174,25 @@ pub fn split_talk_line(line: &str) -> TalkLine {
         }
     }
     plain(trim_title_tuple(line, title_start, end), false)
+}
+
+/// Drops a trailing `, @handle` / ` @handle` from `line[start..end]`.
+fn strip_handle(line: &str, start: usize, end: usize) -> usize {
+    let t = &line[start..end];
+    if let Some(at) = t.rfind(" @").or_else(|| t.rfind(",@")) {
+        let handle = &t[at + 2..];
+        if !handle.is_empty()
+            && handle
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            let before = t[..at].trim_end().trim_end_matches(',').trim_end();
+            if !before.is_empty() {
+                return start + before.len();
+            }
+        }
+    }
+    end
 }
 
 fn split_talk_line_without_handle(
@@ -570,6 +593,10 @@ mod tests {
             read("Decorators: A Powerful Weapon in your Python Arsenal, Colton Myers, @basepi");
         assert_eq!(title, "Decorators: A Powerful Weapon in your Python Arsenal");
         assert_eq!(speakers, vec!["Colton Myers"]);
+        assert_eq!(
+            read("The Sorry State of SSL – Hynek Schlawack, @hynek").1,
+            vec!["Hynek Schlawack"]
+        );
         assert_eq!(
             read("Performance Testing and Profiling: A Virtuous Cycle – Dan Crosta in AB").1,
             vec!["Dan Crosta"]

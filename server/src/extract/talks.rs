@@ -283,7 +283,10 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         let BlockKind::Heading { level } = b.kind else {
             continue;
         };
-        if level != talk_level {
+        // Off the talk level, only a heading that names its speaker is a talk
+        // (`### Talk: [Title](url) by Name` among `## "Title" by Name`).
+        let names_speaker = !c.line.speakers.is_empty() || speaker_headings.contains_key(&c.block);
+        if level != talk_level && !names_speaker {
             continue;
         }
         let title_raw = &text[b.content.start + c.line.title.start..b.content.start + c.line.title.end];
@@ -312,6 +315,17 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
             speaker_slot: slot(b.content.start + c.line.title.end, style, &c.line),
             range,
         });
+    }
+    // A talk heading nested in another talk's section ends that talk.
+    for i in 0..talks.len().saturating_sub(1) {
+        let next = talks[i + 1].range.start;
+        let t = &mut talks[i];
+        if t.range.contains(&next) {
+            t.range.end = next;
+            if let Some(n) = &mut t.notes_range {
+                n.end = next.max(n.start);
+            }
+        }
     }
     talks
 }
@@ -346,7 +360,8 @@ fn empty_notes_heading(
                 let section = b.section.clone().unwrap_or(b.range.clone());
                 let body = &input.text[b.range.end.min(section.end)..section.end];
                 if next_is_heading_or_end && body.trim().is_empty() {
-                    return Some(b.content.clone());
+                    // The whole `## Notes` line, markers included.
+                    return Some(super::blocks::first_line(input.text, b.range.clone()));
                 }
             }
         }

@@ -111,7 +111,7 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
         if let LinkKind::Reference { label, defined: false } = &link.kind {
             out.push(Finding::new(
                 Rule::BrokenLink,
-                link.target_range.clone(),
+                link.range.clone(),
                 format!("reference “[{label}]” has no definition (`[{label}]: URL` is missing)"),
             ));
             continue;
@@ -179,7 +179,7 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                     out.push(Finding::new(
                         Rule::BrokenLink,
                         range,
-                        format!("link target “{path}” does not exist (looked for {})", resolved.display()),
+                        format!("link target “{path}” does not exist"),
                     ));
                 }
             }
