@@ -509,12 +509,7 @@ fn make_title(r: &mut Rng) -> String {
         10 => format!("{} (Or: How I Learned to Love {})", cap(t), cap(l)),
         11 => format!("Don't Fear {t}"),
         12 => format!("{} from the Ground Up", cap(t)),
-        13 => format!(
-            "Building a {} Toolkit with {} and {}",
-            cap(t),
-            cap(l),
-            cap(l2)
-        ),
+        13 => format!("Building {} Tools with {} and {}", cap(t), cap(l), cap(l2)),
         14 => format!("Lessons from {} Years of {}", r.range(2, 15), t),
         15 => format!("(Micro)benchmarks for {t}"),
         16 => format!("The Hidden Cost of {t}"),

@@ -464,6 +464,10 @@ impl Renderer<'_> {
             let t = &g.talks[0];
             let file = file_name(&g.rel);
             let names = self.names(t);
+            if t.typo.is_some() {
+                // The index repeats the one-talk file's misspelt name.
+                self.plant(Rule::SpeakerTypo);
+            }
             let mut target = encode(file);
             self.links += 1;
             if self.r.permille(30) {
