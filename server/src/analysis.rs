@@ -11,7 +11,7 @@ use url::Url;
 use crate::config::Settings;
 use crate::index::{Facts, NoteFile};
 use crate::pep_index::PepIndex;
-use crate::rules::{self, Finding, FileSystem, RealFileSystem};
+use crate::rules::{self, FileSystem, Finding, RealFileSystem};
 
 #[derive(Clone)]
 pub struct Snapshot {

@@ -163,12 +163,20 @@ fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
         snapshot,
         results,
         problems,
-    } = analyse_paths(&cwd, &opts.paths, opts.config.as_deref(), opts.pep_index.as_deref())?;
+    } = analyse_paths(
+        &cwd,
+        &opts.paths,
+        opts.config.as_deref(),
+        opts.pep_index.as_deref(),
+    )?;
     let report = Report::new(&cwd, &results);
     match opts.format {
         Format::Human => report.human(out, opts.color, &snapshot)?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report.json(&problems, results.len(), &snapshot))?;
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &report.json(&problems, results.len(), &snapshot),
+            )?;
             writeln!(out)?;
         }
         Format::Github => report.github(out)?,
@@ -231,7 +239,9 @@ struct Report<'a> {
 }
 
 fn line_col(file: &NoteFile, offset: usize) -> (u32, u32) {
-    let p = file.lines.position(&file.text, offset, PositionEncoding::Utf32);
+    let p = file
+        .lines
+        .position(&file.text, offset, PositionEncoding::Utf32);
     (p.line + 1, p.character + 1)
 }
 
@@ -386,7 +396,11 @@ impl<'a> Report<'a> {
                 f.message
             )?;
             // The source line with a caret under the finding.
-            let line_start = item.file.lines.line_start(item.start.0 as usize - 1).unwrap_or(0);
+            let line_start = item
+                .file
+                .lines
+                .line_start(item.start.0 as usize - 1)
+                .unwrap_or(0);
             let line_text = item.file.text[line_start..]
                 .split('\n')
                 .next()
@@ -395,10 +409,19 @@ impl<'a> Report<'a> {
             let width = if item.end.0 == item.start.0 {
                 (item.end.1 - item.start.1).max(1) as usize
             } else {
-                line_text.chars().count().saturating_sub(item.start.1 as usize - 1).max(1)
+                line_text
+                    .chars()
+                    .count()
+                    .saturating_sub(item.start.1 as usize - 1)
+                    .max(1)
             };
             let gutter = format!("{}", item.start.0);
-            writeln!(out, "{} | {}", paint("34", &gutter), line_text.replace('\t', " "))?;
+            writeln!(
+                out,
+                "{} | {}",
+                paint("34", &gutter),
+                line_text.replace('\t', " ")
+            )?;
             writeln!(
                 out,
                 "{} | {}{}",
@@ -438,7 +461,8 @@ impl<'a> Report<'a> {
                         .iter()
                         .map(|r| {
                             let (path, file) = self.related_path(snapshot, &r.url);
-                            let (line, column) = file.map_or((1, 1), |file| line_col(&file, r.range.start));
+                            let (line, column) =
+                                file.map_or((1, 1), |file| line_col(&file, r.range.start));
                             JsonRelated {
                                 path,
                                 line,
@@ -509,7 +533,9 @@ impl<'a> Report<'a> {
 
 /// Workflow command escaping (the runner's `escapeData` / `escapeProperty`).
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_property(s: &str) -> String {

@@ -85,7 +85,9 @@ impl Settings {
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mut settings: Settings =
             toml::from_str(&text).with_context(|| format!("in {}", path.display()))?;
-        settings.validate().with_context(|| format!("in {}", path.display()))?;
+        settings
+            .validate()
+            .with_context(|| format!("in {}", path.display()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         settings.resolve_paths(base);
         Ok(settings)
@@ -106,7 +108,11 @@ impl Settings {
             if Rule::from_code(code).is_none() {
                 anyhow::bail!(
                     "unknown rule {code:?} in `rules` (known: {})",
-                    Rule::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")
+                    Rule::ALL
+                        .iter()
+                        .map(|r| r.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
         }
@@ -129,7 +135,8 @@ impl Settings {
     /// Layers `over` on top of `self`: what `over` sets wins.
     pub fn merged(&self, over: &Settings) -> Settings {
         let mut out = self.clone();
-        out.rules.extend(over.rules.iter().map(|(k, v)| (k.clone(), *v)));
+        out.rules
+            .extend(over.rules.iter().map(|(k, v)| (k.clone(), *v)));
         if over.pep_index.is_some() {
             out.pep_index = over.pep_index.clone();
         }

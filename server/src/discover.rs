@@ -43,7 +43,8 @@ fn files_in(root: &Path, ignore: &GlobSet, exts: &[&str]) -> Vec<PathBuf> {
         .follow_links(false)
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_some_and(|t| t.is_dir()) && (name == "node_modules" || name == "target"))
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && (name == "node_modules" || name == "target"))
         })
         .build()
         .filter_map(Result::ok)
@@ -113,7 +114,12 @@ mod tests {
         globs.add(globset::Glob::new("drafts/**").unwrap());
         let found: Vec<String> = notes_in(root, &globs.build().unwrap())
             .iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert_eq!(found, vec!["a.md", "b.markdown", "sub dir/d.md"]);
     }

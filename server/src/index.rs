@@ -10,9 +10,9 @@ use url::Url;
 
 use crate::extract::{self, title_key};
 use crate::model::{FileModel, TextRange};
-use std::hash::{Hash, Hasher};
 use crate::position::LineIndex;
 use crate::syntax::Syntax;
+use std::hash::{Hash, Hasher};
 
 /// One analysed notes file: its text, line index and model.
 #[derive(Debug)]
@@ -36,9 +36,10 @@ impl NoteFile {
 
     pub fn from_syntax(url: Url, text: &str, syntax: &Syntax, version: Option<i32>) -> NoteFile {
         let path = url.to_file_path().ok();
-        let name = url.path_segments().and_then(|mut s| s.next_back()).map(|s| {
-            percent_decode(s)
-        });
+        let name = url
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .map(percent_decode);
         let model = extract::extract(text, syntax, name.as_deref());
         NoteFile {
             lines: LineIndex::new(text),
@@ -181,11 +182,15 @@ impl Facts {
             }
             for (i, talk) in f.model.talks.iter().enumerate() {
                 for (k, s) in talk.speakers.iter().enumerate() {
-                    facts.speakers.entry(s.name.clone()).or_default().push(Place {
-                        url: f.url.clone(),
-                        talk: i,
-                        speaker: k,
-                    });
+                    facts
+                        .speakers
+                        .entry(s.name.clone())
+                        .or_default()
+                        .push(Place {
+                            url: f.url.clone(),
+                            talk: i,
+                            speaker: k,
+                        });
                 }
                 if talk.keynote {
                     continue;
@@ -197,7 +202,11 @@ impl Facts {
                 let entry = facts.talks.entry(key.clone()).or_default();
                 if entry.is_empty() {
                     let first = key.split(' ').next().unwrap_or("").to_string();
-                    facts.talk_keys_by_first_word.entry(first).or_default().push(key.clone());
+                    facts
+                        .talk_keys_by_first_word
+                        .entry(first)
+                        .or_default()
+                        .push(key.clone());
                 }
                 entry.push((f.url.clone(), i));
             }
@@ -235,7 +244,9 @@ pub fn titles_match(a: &str, b: &str) -> bool {
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     // A subtitle left out: `grok the gil` / `grok the gil write fast and thread safe python`.
-    if short.split(' ').count() >= 3 && long.starts_with(short) && long[short.len()..].starts_with(' ')
+    if short.split(' ').count() >= 3
+        && long.starts_with(short)
+        && long[short.len()..].starts_with(' ')
     {
         return true;
     }
@@ -258,7 +269,10 @@ fn speaker_typos(
     // and bucketing keeps this far from quadratic in the number of speakers.
     let mut buckets: HashMap<char, Vec<(&str, usize, bool)>> = HashMap::new();
     for (name, places) in speakers {
-        let first = name.chars().next().map(|c| c.to_lowercase().next().unwrap_or(c));
+        let first = name
+            .chars()
+            .next()
+            .map(|c| c.to_lowercase().next().unwrap_or(c));
         if let Some(c) = first {
             buckets
                 .entry(c)

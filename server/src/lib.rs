@@ -4,17 +4,17 @@
 //! on text, trees, byte offsets and plain structs (see ARCHITECTURE.md).
 #![deny(clippy::print_stdout)]
 
-pub mod document;
-pub mod extract;
-pub mod model;
-pub mod position;
-pub mod syntax;
-pub mod config;
-pub mod index;
-pub mod pep_index;
-pub mod rules;
-pub mod similarity;
 pub mod analysis;
 pub mod check;
+pub mod config;
 pub mod discover;
+pub mod document;
+pub mod extract;
+pub mod index;
 pub mod lsp;
+pub mod model;
+pub mod pep_index;
+pub mod position;
+pub mod rules;
+pub mod similarity;
+pub mod syntax;

@@ -81,9 +81,7 @@ fn main() {
     init_logging();
     if cli.check {
         let stdout = std::io::stdout();
-        let color = !cli.no_color
-            && stdout.is_terminal()
-            && std::env::var_os("NO_COLOR").is_none();
+        let color = !cli.no_color && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let opts = CheckOptions {
             paths: cli.paths,
             format: cli.format,

@@ -104,7 +104,10 @@ mod tests {
         let index = PepIndex::from_json(json, "test").unwrap();
         let pep = index.get(513).unwrap();
         assert_eq!(pep.kind, "Informational");
-        assert_eq!(pep.author_names, vec!["Robert T. McGibbon", "Nathaniel J. Smith"]);
+        assert_eq!(
+            pep.author_names,
+            vec!["Robert T. McGibbon", "Nathaniel J. Smith"]
+        );
         assert!(index.get(503).is_none());
         assert!(PepIndex::from_json("[1,2]", "x").is_err());
         assert!(PepIndex::from_json(r#"{"x": {"number": 1, "title": "t"}}"#, "x").is_err());

@@ -318,9 +318,10 @@ impl Syntax {
             let mut inlines = BTreeMap::new();
             for_each_inline_node(&block, |node| {
                 let key = (node.start_byte(), node.end_byte());
-                let reused = kept
-                    .remove(&key)
-                    .filter(|old| (std::env::var_os("NO_CHANGED").is_some() || !in_changed(key.0, key.1)) && (std::env::var_os("NO_HOLES").is_some() || old.holes == holes(node)));
+                let reused = kept.remove(&key).filter(|old| {
+                    (std::env::var_os("NO_CHANGED").is_some() || !in_changed(key.0, key.1))
+                        && (std::env::var_os("NO_HOLES").is_some() || old.holes == holes(node))
+                });
                 if let Some(inline) = reused.or_else(|| p.parse_inline(text, node)) {
                     inlines.insert(key, inline);
                 }

@@ -162,13 +162,13 @@ fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
                 out.unclosed_fence = Some(after_fence);
             }
             out.blocks.push(Block {
-            kind: BlockKind::Code {
-                fenced: node.kind() == "fenced_code_block",
-            },
-            range: node.byte_range(),
-            content: node.byte_range(),
-            section: None,
-        })
+                kind: BlockKind::Code {
+                    fenced: node.kind() == "fenced_code_block",
+                },
+                range: node.byte_range(),
+                content: node.byte_range(),
+                section: None,
+            })
         }
         "minus_metadata" | "plus_metadata" => out.blocks.push(Block {
             kind: BlockKind::FrontMatter,
@@ -226,12 +226,10 @@ pub fn first_line(text: &str, range: TextRange) -> TextRange {
 /// The lines of `range` as byte ranges without their line breaks.
 pub fn lines(text: &str, range: TextRange) -> impl Iterator<Item = TextRange> + '_ {
     let base = range.start;
-    text[range]
-        .split_inclusive('\n')
-        .scan(base, |pos, line| {
-            let start = *pos;
-            *pos += line.len();
-            let content = line.trim_end_matches(['\n', '\r']);
-            Some(start..start + content.len())
-        })
+    text[range].split_inclusive('\n').scan(base, |pos, line| {
+        let start = *pos;
+        *pos += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        Some(start..start + content.len())
+    })
 }

@@ -13,9 +13,25 @@ fn is_conference_word(w: &str) -> bool {
     (l.len() > 3 && (l.ends_with("con") || l.ends_with("conf")))
         || matches!(
             l.as_str(),
-            "europython" | "pydata" | "pygotham" | "pybay" | "pyohio" | "pytexas" | "pycascades"
-                | "scipy" | "euroscipy" | "pyday" | "pycamp" | "pyconde" | "pygrunn" | "pyparis"
-                | "pylondinium" | "pyninsula" | "pybeach" | "pyjamas" | "pytennessee"
+            "europython"
+                | "pydata"
+                | "pygotham"
+                | "pybay"
+                | "pyohio"
+                | "pytexas"
+                | "pycascades"
+                | "scipy"
+                | "euroscipy"
+                | "pyday"
+                | "pycamp"
+                | "pyconde"
+                | "pygrunn"
+                | "pyparis"
+                | "pylondinium"
+                | "pyninsula"
+                | "pybeach"
+                | "pyjamas"
+                | "pytennessee"
         )
 }
 
@@ -45,9 +61,12 @@ pub fn parse_name_year(s: &str) -> Option<(String, Option<u16>)> {
         if year_of(w).is_some() || !w.chars().next().is_some_and(char::is_uppercase) {
             break;
         }
-        if !(w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase()))
-            && !matches!(w, "Africa" | "Asia" | "Europe" | "Italia" | "India" | "Canada" | "Australia")
-        {
+        let region_code = w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase());
+        let region_name = matches!(
+            w,
+            "Africa" | "Asia" | "Europe" | "Italia" | "India" | "Canada" | "Australia"
+        );
+        if !region_code && !region_name {
             break;
         }
         end += 1;
@@ -95,11 +114,16 @@ pub fn find(text: &str, blocks: &[Block], file_name: Option<&str>) -> Option<Fou
             l.contains(": ")
                 && !key.is_empty()
                 && key.len() < 20
-                && key.chars().all(|c| c.is_alphabetic() || c == '_' || c == '-')
+                && key
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '_' || c == '-')
         });
         let has_known_key = header.lines().any(|l| {
             let key = l.split(':').next().unwrap_or("").to_lowercase();
-            matches!(key.as_str(), "title" | "date" | "category" | "tags" | "slug" | "author")
+            matches!(
+                key.as_str(),
+                "title" | "date" | "category" | "tags" | "slug" | "author"
+            )
         });
         if is_header && has_known_key {
             if let Some(found) = from_header(text, 0..end, ConferenceSource::PelicanHeader) {

@@ -37,7 +37,11 @@ pub fn extract(text: &str, syntax: &Syntax, file_name: Option<&str>) -> FileMode
         let sub = Syntax::parse(&text[from..]);
         let mut rest = blocks::outline(&sub, &text[from..]);
         rest.shift(from);
-        outline.blocks.retain(|b| !(b.kind == BlockKind::Code { fenced: true } && b.range.end >= text.len() && b.range.start < from));
+        outline.blocks.retain(|b| {
+            !(b.kind == BlockKind::Code { fenced: true }
+                && b.range.end >= text.len()
+                && b.range.start < from)
+        });
         outline.blocks.extend(rest.blocks);
         outline.link_definitions.extend(rest.link_definitions);
         tail = Some((sub, from));

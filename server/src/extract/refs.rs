@@ -4,7 +4,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{IssueRef, IssueTracker, LibraryMention, LibraryVia, PepForm, PepRef, TextRange};
+use crate::model::{
+    IssueRef, IssueTracker, LibraryMention, LibraryVia, PepForm, PepRef, TextRange,
+};
 
 /// `PEP 484`, `Pep 509`, `PEP3156`, `pep-0509`, `PEP #8`.
 static PEP: LazyLock<Regex> = LazyLock::new(|| {
@@ -72,8 +74,9 @@ pub fn pep_refs(text: &str, range: TextRange, out: &mut Vec<PepRef>) {
 fn context_after(text: &str, from: usize) -> String {
     let rest = &text[from..];
     let line = rest.split('\n').next().unwrap_or("");
-    let line = line
-        .trim_start_matches(|c: char| c == ':' || c == '-' || c == '–' || c == ',' || c.is_whitespace());
+    let line = line.trim_start_matches(|c: char| {
+        c == ':' || c == '-' || c == '–' || c == ',' || c.is_whitespace()
+    });
     let end = line
         .find(". ")
         .or_else(|| line.find(['(', ')', ';', '[']))
@@ -157,7 +160,12 @@ pub fn bare_urls(text: &str, range: TextRange) -> Vec<TextRange> {
 /// Libraries named as commands: `pip install x`, `python -m x`, and, in code
 /// (`with_imports`), `import x` / `from x import` — in prose "import" is
 /// too often just the English word.
-pub fn libraries_in(text: &str, range: TextRange, with_imports: bool, out: &mut Vec<LibraryMention>) {
+pub fn libraries_in(
+    text: &str,
+    range: TextRange,
+    with_imports: bool,
+    out: &mut Vec<LibraryMention>,
+) {
     let slice = &text[range.clone()];
     for m in PIP_INSTALL.captures_iter(slice) {
         let name = m.name("name").unwrap();
@@ -204,7 +212,10 @@ pub fn code_span_library(text: &str, span: TextRange) -> Option<LibraryMention> 
         && body_t
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-        && first.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && first
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
         && first.chars().any(|c| c.is_ascii_lowercase())
         && !first.starts_with("__")
         && first.len() >= 2;
@@ -293,7 +304,10 @@ mod tests {
     #[test]
     fn urls_and_libraries() {
         let s = "see https://example.org/a_(b). and (https://x.org/y)";
-        let urls: Vec<&str> = bare_urls(s, 0..s.len()).into_iter().map(|r| &s[r]).collect();
+        let urls: Vec<&str> = bare_urls(s, 0..s.len())
+            .into_iter()
+            .map(|r| &s[r])
+            .collect();
         assert_eq!(urls, vec!["https://example.org/a_(b)", "https://x.org/y"]);
         let mut libs = Vec::new();
         let s = "pip install peep; from rply import x; python3 -m perf system tune";
@@ -303,7 +317,13 @@ mod tests {
         let s = "use `collections.OrderedDict` and `PyMem_malloc()`";
         let a = code_span_library(s, 4..29).unwrap();
         assert_eq!(a.name, "collections");
-        assert_eq!(link_library("https://github.com/jreese/aiomultiprocess"), Some("aiomultiprocess"));
-        assert_eq!(link_library("https://github.com/python/cpython/blob/x/y.c"), None);
+        assert_eq!(
+            link_library("https://github.com/jreese/aiomultiprocess"),
+            Some("aiomultiprocess")
+        );
+        assert_eq!(
+            link_library("https://github.com/python/cpython/blob/x/y.c"),
+            None
+        );
     }
 }

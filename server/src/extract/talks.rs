@@ -96,7 +96,8 @@ fn is_section_name(title: &str) -> bool {
         "saturday",
         "sunday",
     ];
-    DAYS.iter().any(|d| t.starts_with(d) && t.len() < d.len() + 12)
+    DAYS.iter()
+        .any(|d| t.starts_with(d) && t.len() < d.len() + 12)
 }
 
 /// A link under a heading that says it is a talk: its schedule page or video.
@@ -289,7 +290,8 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         if level != talk_level && !names_speaker {
             continue;
         }
-        let title_raw = &text[b.content.start + c.line.title.start..b.content.start + c.line.title.end];
+        let title_raw =
+            &text[b.content.start + c.line.title.start..b.content.start + c.line.title.end];
         let title = visible_title(title_raw);
         if !c.certain && !plausible_bare_title(&title) {
             continue;
@@ -310,7 +312,7 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
             form: TalkForm::Heading { level },
             keynote: c.line.keynote,
             line_range: b.content.clone(),
-            notes_range: (notes_start < range.end).then(|| notes_start..range.end),
+            notes_range: (notes_start < range.end).then_some(notes_start..range.end),
             empty_notes: empty_notes_heading(input, c.block, level, &range),
             speaker_slot: slot(b.content.start + c.line.title.end, style, &c.line),
             range,
@@ -353,7 +355,11 @@ fn empty_notes_heading(
             break;
         }
         if let BlockKind::Heading { level: l } = b.kind {
-            if l > level && input.text[b.content.clone()].trim().eq_ignore_ascii_case("notes") {
+            if l > level
+                && input.text[b.content.clone()]
+                    .trim()
+                    .eq_ignore_ascii_case("notes")
+            {
                 let next_is_heading_or_end = blocks
                     .get(j + 1)
                     .is_none_or(|n| matches!(n.kind, BlockKind::Heading { .. }));
@@ -526,7 +532,7 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
             form: TalkForm::ListItem { bold: it.bold },
             keynote: it.line.keynote,
             line_range: b.content.clone(),
-            notes_range: (line_end < end).then(|| line_end..end),
+            notes_range: (line_end < end).then_some(line_end..end),
             empty_notes: None,
             speaker_slot: slot(it.base + it.line.title.end, style, &it.line),
             range,
@@ -706,7 +712,7 @@ fn paragraph_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec
             form: TalkForm::Paragraph,
             keynote,
             line_range: c.range.clone(),
-            notes_range: (c.range.end < end).then(|| c.range.end..end),
+            notes_range: (c.range.end < end).then_some(c.range.end..end),
             empty_notes: None,
             range: c.range.start..end,
         });

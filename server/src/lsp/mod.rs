@@ -89,7 +89,11 @@ where
             self.shutdown.store(true, Ordering::SeqCst);
         }
         if method == "exit" {
-            let code = if self.shutdown.load(Ordering::SeqCst) { 0 } else { 1 };
+            let code = if self.shutdown.load(Ordering::SeqCst) {
+                0
+            } else {
+                1
+            };
             let fut = self.inner.call(req);
             return Box::pin(async move {
                 let _ = fut.await;
@@ -114,7 +118,10 @@ where
                             id,
                             Error {
                                 code: ErrorCode::InternalError,
-                                message: format!("talknotes-ls: internal error in {method}: {what}").into(),
+                                message: format!(
+                                    "talknotes-ls: internal error in {method}: {what}"
+                                )
+                                .into(),
                                 data: None,
                             },
                         )

@@ -83,7 +83,11 @@ pub struct DocumentText {
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = negotiate_encoding(&params);
-        *self.state.encoding.write().unwrap_or_else(|e| e.into_inner()) = encoding;
+        *self
+            .state
+            .encoding
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = encoding;
 
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
@@ -101,7 +105,13 @@ impl LanguageServer for Server {
 
         if let Some(opts) = &params.initialization_options {
             match Settings::from_json(opts) {
-                Ok(s) => *self.state.client_settings.write().unwrap_or_else(|e| e.into_inner()) = s,
+                Ok(s) => {
+                    *self
+                        .state
+                        .client_settings
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner()) = s
+                }
                 Err(e) => tracing::warn!("initializationOptions: {e:#}"),
             }
         }
@@ -226,7 +236,11 @@ impl LanguageServer for Server {
         if !params.settings.is_null() {
             match Settings::from_json(&params.settings) {
                 Ok(s) => {
-                    *self.state.client_settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+                    *self
+                        .state
+                        .client_settings
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner()) = s;
                     self.state.load_peps();
                 }
                 Err(e) => {

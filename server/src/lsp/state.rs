@@ -16,6 +16,9 @@ use crate::index::{Facts, NoteFile, Workspace};
 use crate::pep_index::PepIndex;
 use crate::position::PositionEncoding;
 
+/// Facts and the per-file signatures they were built from.
+type FactsCache = (HashMap<Url, u64>, Arc<Facts>);
+
 pub struct State {
     pub docs: Mutex<HashMap<Url, Document>>,
     pub workspace: Workspace,
@@ -31,7 +34,7 @@ pub struct State {
     /// Bumped on every change that may alter diagnostics.
     pub generation: AtomicU64,
     /// Facts and the per-file signatures they were built from.
-    facts: Mutex<Option<(HashMap<Url, u64>, Arc<Facts>)>>,
+    facts: Mutex<Option<FactsCache>>,
 }
 
 impl State {
@@ -56,7 +59,10 @@ impl State {
 
     pub fn settings(&self) -> Settings {
         let file = self.file_settings.read().unwrap_or_else(|e| e.into_inner());
-        let client = self.client_settings.read().unwrap_or_else(|e| e.into_inner());
+        let client = self
+            .client_settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
         file.merged(&client)
     }
 
@@ -124,7 +130,8 @@ impl State {
         }
         match crate::discover::read_notes(&path) {
             Ok(text) => {
-                self.workspace.insert(NoteFile::analyse(url.clone(), &text, None));
+                self.workspace
+                    .insert(NoteFile::analyse(url.clone(), &text, None));
             }
             Err(e) => {
                 tracing::debug!("{}: {e}", path.display());
@@ -159,7 +166,10 @@ impl State {
                 }
             })
             .unwrap_or_default();
-        *self.file_settings.write().unwrap_or_else(|e| e.into_inner()) = file_settings;
+        *self
+            .file_settings
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = file_settings;
         self.load_peps();
     }
 

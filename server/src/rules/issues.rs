@@ -26,7 +26,11 @@ pub fn malformed_issues(file: &NoteFile, out: &mut Vec<Finding>) {
             },
         );
         // Stray characters inside the digits (`bpo-262`49`): the digits alone.
-        let stray = issue.written.chars().filter(|c| !c.is_ascii_digit()).count();
+        let stray = issue
+            .written
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .count();
         if !digits.is_empty() && stray <= 2 {
             let fixed = format!("{prefix}-{digits}");
             f = f.fix(format!("Change to {fixed}"), issue.range.clone(), fixed);

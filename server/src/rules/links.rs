@@ -16,7 +16,10 @@ pub enum Target {
     /// `#anchor` in the same file.
     Anchor(String),
     /// A relative path, and the anchor after it if any.
-    Relative { path: String, anchor: Option<String> },
+    Relative {
+        path: String,
+        anchor: Option<String>,
+    },
     /// `https://…`, `mailto:…`.
     Url,
     /// `/photos/2017/` — relative to a site root the notes do not know.
@@ -41,7 +44,10 @@ pub fn classify(target: &str) -> Target {
     if let Some(i) = scheme_end {
         let scheme = &t[..i];
         if !scheme.is_empty()
-            && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
             && scheme
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
@@ -108,7 +114,11 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
         if link.kind == LinkKind::Bare || link.kind == LinkKind::Autolink {
             continue;
         }
-        if let LinkKind::Reference { label, defined: false } = &link.kind {
+        if let LinkKind::Reference {
+            label,
+            defined: false,
+        } = &link.kind
+        {
             out.push(Finding::new(
                 Rule::BrokenLink,
                 link.range.clone(),
@@ -212,11 +222,18 @@ fn anchor_finding(target: &NoteFile, link: &Link, anchor: &str, path: Option<&st
         .model
         .headings
         .iter()
-        .filter_map(|h| crate::similarity::damerau(&h.anchor, &anchor.to_lowercase(), 3).map(|d| (d, h)))
+        .filter_map(|h| {
+            crate::similarity::damerau(&h.anchor, &anchor.to_lowercase(), 3).map(|d| (d, h))
+        })
         .min_by_key(|(d, _)| *d);
     if let Some((_, h)) = best {
-        f.message.push_str(&format!(" (did you mean “#{}”?)", h.anchor));
-        f = f.related(&target.url, h.range.clone(), format!("heading “{}”", h.text));
+        f.message
+            .push_str(&format!(" (did you mean “#{}”?)", h.anchor));
+        f = f.related(
+            &target.url,
+            h.range.clone(),
+            format!("heading “{}”", h.text),
+        );
     }
     f
 }
@@ -283,7 +300,11 @@ pub fn schedule_links(file: &NoteFile, _cx: &Context, out: &mut Vec<Finding>) {
                             other_talk.title, talk.title
                         ),
                     )
-                    .related(&file.url, other_range.clone(), format!("linked from “{}”", other_talk.title)),
+                    .related(
+                        &file.url,
+                        other_range.clone(),
+                        format!("linked from “{}”", other_talk.title),
+                    ),
                 );
             }
             Some(_) => {}

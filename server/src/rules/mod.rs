@@ -152,7 +152,12 @@ impl Finding {
         self
     }
 
-    fn fix(mut self, title: impl Into<String>, range: TextRange, new_text: impl Into<String>) -> Finding {
+    fn fix(
+        mut self,
+        title: impl Into<String>,
+        range: TextRange,
+        new_text: impl Into<String>,
+    ) -> Finding {
         self.fix = Some(Fix {
             title: title.into(),
             edits: vec![Edit {

@@ -29,11 +29,19 @@ pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                 let mut f = Finding::new(
                     Rule::UnknownPep,
                     pep.range.clone(),
-                    format!("no PEP has the number {} (PEP index: {} PEPs)", pep.number, index.len()),
+                    format!(
+                        "no PEP has the number {} (PEP index: {} PEPs)",
+                        pep.number,
+                        index.len()
+                    ),
                 );
                 if let Some(better) = better_fit(pep, index) {
-                    let title = &index.get(better).map(|p| p.title.clone()).unwrap_or_default();
-                    f.message.push_str(&format!("; did you mean PEP {better} ({title})?"));
+                    let title = &index
+                        .get(better)
+                        .map(|p| p.title.clone())
+                        .unwrap_or_default();
+                    f.message
+                        .push_str(&format!("; did you mean PEP {better} ({title})?"));
                     f = with_number_fix(f, file, pep, better);
                 }
                 out.push(f);
@@ -74,14 +82,60 @@ fn with_number_fix(f: Finding, file: &NoteFile, pep: &PepRef, better: u32) -> Fi
     } else {
         format!("{prefix}{better}")
     };
-    f.fix(format!("Change to PEP {better}"), pep.range.clone(), new_text)
+    f.fix(
+        format!("Change to PEP {better}"),
+        pep.range.clone(),
+        new_text,
+    )
 }
 
 const STOP: &[&str] = &[
-    "the", "and", "for", "with", "from", "into", "that", "this", "are", "was", "its", "not", "but",
-    "python", "pep", "peps", "new", "use", "using", "add", "adding", "support", "more", "most",
-    "about", "some", "all", "has", "have", "now", "can", "will", "real", "world", "which", "what",
-    "how", "only", "also", "other", "compatible", "like", "see", "details", "make", "makes",
+    "the",
+    "and",
+    "for",
+    "with",
+    "from",
+    "into",
+    "that",
+    "this",
+    "are",
+    "was",
+    "its",
+    "not",
+    "but",
+    "python",
+    "pep",
+    "peps",
+    "new",
+    "use",
+    "using",
+    "add",
+    "adding",
+    "support",
+    "more",
+    "most",
+    "about",
+    "some",
+    "all",
+    "has",
+    "have",
+    "now",
+    "can",
+    "will",
+    "real",
+    "world",
+    "which",
+    "what",
+    "how",
+    "only",
+    "also",
+    "other",
+    "compatible",
+    "like",
+    "see",
+    "details",
+    "make",
+    "makes",
 ];
 
 fn tokens(s: &str) -> Vec<String> {
@@ -92,7 +146,9 @@ fn tokens(s: &str) -> Vec<String> {
         .collect();
     let mut out: Vec<String> = words
         .iter()
-        .filter(|w| w.len() >= 3 && !STOP.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            w.len() >= 3 && !STOP.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit())
+        })
         .map(|w| stem(w))
         .collect();
     // `Many Linux` is `manylinux`.
@@ -201,7 +257,10 @@ mod tests {
             form: PepForm::Unspaced,
             context: context.into(),
         };
-        assert_eq!(better_fit(&r(503, "Many Linux wheels is compatible"), &index), Some(513));
+        assert_eq!(
+            better_fit(&r(503, "Many Linux wheels is compatible"), &index),
+            Some(513)
+        );
         assert_eq!(better_fit(&r(503, "the simple repository"), &index), None);
         assert_eq!(better_fit(&r(3156, "asyncio"), &index), None);
         assert_eq!(better_fit(&r(503, ""), &index), None);

@@ -108,7 +108,11 @@ pub fn speaker_typo(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                     s.name, better
                 ),
             )
-            .fix(format!("Change to {better}"), s.range.clone(), better.clone());
+            .fix(
+                format!("Change to {better}"),
+                s.range.clone(),
+                better.clone(),
+            );
             let place = cx.facts.speakers.get(better).and_then(|p| p.first());
             if let Some(place) = place {
                 if let Some(range) = (cx.files)(&place.url).and_then(|other| place.range(&other)) {

@@ -25,7 +25,11 @@ pub fn duplicate_talks(file: &NoteFile, out: &mut Vec<Finding>) {
                         talk.title_range.clone(),
                         format!("talk “{}” is already noted above in this file", talk.title),
                     )
-                    .related(&file.url, earlier.title_range.clone(), "first noted here"),
+                    .related(
+                        &file.url,
+                        earlier.title_range.clone(),
+                        "first noted here",
+                    ),
                 );
             }
             None => {
