@@ -715,3 +715,5 @@ mod tests {
         assert_eq!(s, "a🐍é-y");
     }
 }
+
+pub mod fixtures;
