@@ -152,7 +152,8 @@ impl Default for Workspace {
 
 pub struct Client {
     child: Child,
-    stdin: Arc<Mutex<ChildStdin>>,
+    /// None once closed ([`Client::close_stdin`]).
+    stdin: Arc<Mutex<Option<ChildStdin>>>,
     rx: Receiver<Value>,
     stderr: Arc<Mutex<String>>,
     next_id: i64,
@@ -183,7 +184,7 @@ impl Client {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn talknotes-ls");
-        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
+        let stdin = Arc::new(Mutex::new(child.stdin.take()));
         let stdout = child.stdout.take().unwrap();
         let mut err = child.stderr.take().unwrap();
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -208,7 +209,9 @@ impl Client {
                 // test is doing (the server may be waiting on it).
                 if let (Some(id), Some(_)) = (msg.get("id"), msg.get("method")) {
                     let reply = json!({"jsonrpc": "2.0", "id": id, "result": null});
-                    let _ = write_message(&mut *answer.lock().unwrap(), &reply);
+                    if let Some(w) = answer.lock().unwrap().as_mut() {
+                        let _ = write_message(w, &reply);
+                    }
                 }
                 if tx.send(msg).is_err() {
                     break;
@@ -244,28 +247,49 @@ impl Client {
     // -- sending --------------------------------------------------------------
 
     pub fn send(&mut self, msg: &Value) {
-        if let Err(e) = write_message(&mut *self.stdin.lock().unwrap(), msg) {
+        let result = match self.stdin.lock().unwrap().as_mut() {
+            Some(w) => write_message(w, msg),
+            None => Err(std::io::ErrorKind::BrokenPipe.into()),
+        };
+        if let Err(e) = result {
             self.fail(&format!("cannot write to the server: {e}"));
         }
     }
 
     /// Sends raw bytes as one framed message body (for malformed input).
     pub fn send_raw_body(&mut self, body: &[u8]) {
-        let mut w = self.stdin.lock().unwrap();
-        let _ = write!(w, "Content-Length: {}\r\n\r\n", body.len());
-        let _ = w.write_all(body);
-        let _ = w.flush();
+        if let Some(w) = self.stdin.lock().unwrap().as_mut() {
+            let _ = write!(w, "Content-Length: {}\r\n\r\n", body.len());
+            let _ = w.write_all(body);
+            let _ = w.flush();
+        }
     }
 
+    /// Closes the server's stdin (end of input).
+    pub fn close_stdin(&mut self) {
+        self.stdin.lock().unwrap().take();
+    }
+
+    /// Sends a notification; `Value::Null` params are left out (JSON-RPC
+    /// params are an object or an array, or absent: `shutdown`, `exit`).
     pub fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+        let mut msg = json!({"jsonrpc": "2.0", "method": method});
+        if !params.is_null() {
+            msg["params"] = params;
+        }
+        self.send(&msg);
     }
 
-    /// Sends a request without waiting; returns its id.
+    /// Sends a request without waiting; returns its id. `Value::Null`
+    /// params are left out, as in [`Client::notify`].
     pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let mut msg = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        if !params.is_null() {
+            msg["params"] = params;
+        }
+        self.send(&msg);
         id
     }
 
