@@ -290,7 +290,9 @@ fn speaker_typos(
             }
         }
     }
-    let mut out = HashMap::new();
+    // For each spelling, the best attested spelling a typo away: a chain of
+    // typos (`Mbatah`, `Mbahta`) points at the common spelling, not at each other.
+    let mut best: HashMap<&str, (bool, usize, &str)> = HashMap::new();
     for names in buckets.values() {
         for (i, &(a, a_count, a_known)) in names.iter().enumerate() {
             for &(b, b_count, b_known) in &names[i + 1..] {
@@ -307,13 +309,66 @@ fn speaker_typos(
                 }
                 let a_wins = (a_known && !b_known) || (a_known == b_known && a_count > b_count);
                 let b_wins = (b_known && !a_known) || (a_known == b_known && b_count > a_count);
-                if a_wins && b_count > 0 {
-                    out.insert(b.to_string(), a.to_string());
-                } else if b_wins && a_count > 0 {
-                    out.insert(a.to_string(), b.to_string());
+                let (loser, winner) = match (a_wins, b_wins) {
+                    (true, _) if b_count > 0 => (b, (a_known, a_count, a)),
+                    (_, true) if a_count > 0 => (a, (b_known, b_count, b)),
+                    _ => continue,
+                };
+                let entry = best.entry(loser).or_insert(winner);
+                if (winner.0, winner.1) > (entry.0, entry.1) {
+                    *entry = winner;
                 }
             }
         }
     }
+    let out: HashMap<String, String> = best
+        .into_iter()
+        .map(|(loser, (_, _, winner))| (loser.to_string(), winner.to_string()))
+        .collect();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places(n: usize) -> Vec<Place> {
+        let url = Url::parse("file:///n.md").unwrap();
+        (0..n)
+            .map(|i| Place {
+                url: url.clone(),
+                talk: i,
+                speaker: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn typos_point_at_the_best_attested_spelling() {
+        let mut speakers = HashMap::new();
+        speakers.insert("Astrid Mbatha".to_string(), places(82));
+        speakers.insert("Astrid Mbahta".to_string(), places(2));
+        speakers.insert("Astrid Mbatah".to_string(), places(1));
+        speakers.insert("Victor Stinger".to_string(), places(1));
+        speakers.insert("Victor Stinner".to_string(), places(1));
+        let typos = speaker_typos(&speakers, &HashSet::new());
+        assert_eq!(
+            typos.get("Astrid Mbahta").map(String::as_str),
+            Some("Astrid Mbatha")
+        );
+        assert_eq!(
+            typos.get("Astrid Mbatah").map(String::as_str),
+            Some("Astrid Mbatha")
+        );
+        assert!(!typos.contains_key("Astrid Mbatha"));
+        // A tie says nothing...
+        assert!(!typos.contains_key("Victor Stinger") && !typos.contains_key("Victor Stinner"));
+        // ...unless one spelling is known.
+        let known: HashSet<String> = ["Victor Stinner".to_string()].into();
+        let typos = speaker_typos(&speakers, &known);
+        assert_eq!(
+            typos.get("Victor Stinger").map(String::as_str),
+            Some("Victor Stinner")
+        );
+    }
 }

@@ -14,7 +14,9 @@ fn examples() -> PathBuf {
 
 /// Rows of the markdown table under the heading `## {title}`.
 fn table(md: &str, title: &str) -> Vec<Vec<String>> {
-    let start = md.find(&format!("## {title}")).expect("section in EXPECTED.md");
+    let start = md
+        .find(&format!("## {title}"))
+        .expect("section in EXPECTED.md");
     md[start..]
         .lines()
         .skip(1)
@@ -32,7 +34,10 @@ fn table(md: &str, title: &str) -> Vec<Vec<String>> {
 
 fn unquote(cell: &str) -> String {
     let c = cell.trim();
-    let c = c.strip_prefix("``").and_then(|c| c.strip_suffix("``")).unwrap_or(c);
+    let c = c
+        .strip_prefix("``")
+        .and_then(|c| c.strip_suffix("``"))
+        .unwrap_or(c);
     c.trim_matches('`').trim().to_string()
 }
 
@@ -55,34 +60,52 @@ fn findings_are_exactly_the_expected_ones() {
             .replace('\\', "/");
         for f in findings {
             let line = file.lines.line_of(f.range.start) + 1;
-            actual.insert((rel.clone(), line, f.rule.code().to_string(), file.text[f.range.clone()].to_string()));
+            actual.insert((
+                rel.clone(),
+                line,
+                f.rule.code().to_string(),
+                file.text[f.range.clone()].to_string(),
+            ));
         }
     }
     let mut expected = BTreeSet::new();
     for row in table(&md, "Findings") {
-        let rule = unquote(&row[2]).split_whitespace().next().unwrap().trim_matches('`').to_string();
+        let rule = unquote(&row[2])
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .trim_matches('`')
+            .to_string();
         let span = unquote(&row[3]);
-        expected.insert((unquote(&row[0]), row[1].parse::<usize>().unwrap(), rule, span));
+        expected.insert((
+            unquote(&row[0]),
+            row[1].parse::<usize>().unwrap(),
+            rule,
+            span,
+        ));
     }
     // The span in EXPECTED.md may extend past the range (a duplicate talk's
     // whole line); the range's text must start it.
     let missing: Vec<_> = expected
         .iter()
         .filter(|(f, l, r, span)| {
-            !actual
-                .iter()
-                .any(|(af, al, ar, at)| af == f && al == l && ar == r && span.starts_with(at.as_str()))
+            !actual.iter().any(|(af, al, ar, at)| {
+                af == f && al == l && ar == r && span.starts_with(at.as_str())
+            })
         })
         .collect();
     let extra: Vec<_> = actual
         .iter()
         .filter(|(af, al, ar, at)| {
-            !expected
-                .iter()
-                .any(|(f, l, r, span)| af == f && al == l && ar == r && span.starts_with(at.as_str()))
+            !expected.iter().any(|(f, l, r, span)| {
+                af == f && al == l && ar == r && span.starts_with(at.as_str())
+            })
         })
         .collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nextra: {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
 }
 
 #[test]
@@ -109,7 +132,9 @@ fn talks_and_speakers_are_read_as_specified() {
             .results
             .iter()
             .map(|(f, _)| f)
-            .find(|f| f.path.as_ref().unwrap().strip_prefix(&canonical).unwrap() == Path::new(&file))
+            .find(|f| {
+                f.path.as_ref().unwrap().strip_prefix(&canonical).unwrap() == Path::new(&file)
+            })
             .unwrap_or_else(|| panic!("{file} not analysed"));
         let talk = note
             .model
@@ -122,7 +147,9 @@ fn talks_and_speakers_are_read_as_specified() {
                 let names: Vec<String> = t.speakers.iter().map(|s| s.name.clone()).collect();
                 if t.keynote && title == "Keynote" {
                     if names != speakers {
-                        problems.push(format!("{file}:{line}: keynote speakers {names:?}, expected {speakers:?}"));
+                        problems.push(format!(
+                            "{file}:{line}: keynote speakers {names:?}, expected {speakers:?}"
+                        ));
                     }
                 } else if t.title != title || names != speakers {
                     problems.push(format!(
@@ -145,7 +172,10 @@ fn talks_and_speakers_are_read_as_specified() {
             .replace('\\', "/");
         for t in &note.model.talks {
             let line = note.lines.line_of(t.line_range.start) + 1;
-            if !rows.iter().any(|r| unquote(&r[0]) == file && r[1] == line.to_string()) {
+            if !rows
+                .iter()
+                .any(|r| unquote(&r[0]) == file && r[1] == line.to_string())
+            {
                 problems.push(format!("{file}:{line}: unexpected talk {:?}", t.title));
             }
         }

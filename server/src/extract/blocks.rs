@@ -117,10 +117,9 @@ fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
                 kind: BlockKind::Heading { level },
                 range: node.byte_range(),
                 content,
-                section: node
-                    .parent()
-                    .filter(|p| p.kind() == "section")
-                    .map(|p| p.byte_range()),
+                // tree-sitter-md opens no section for a setext heading: the
+                // talk finder computes it.
+                section: None,
             });
         }
         "list_item" => {

@@ -1,36 +1,146 @@
-//! What the inline trees hold: links of every kind and code spans.
+//! What the inline trees hold: links of every kind and code spans, found
+//! with the query in `grammar/queries/inline.scm`.
 
-use tree_sitter::Node;
+use std::sync::LazyLock;
 
-use super::blocks::child_of_kind;
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, Query, QueryCursor};
+
 use crate::model::{Link, LinkKind, TextRange};
 use crate::syntax::Syntax;
+
+static INLINE_QUERY: LazyLock<Query> = LazyLock::new(|| {
+    Query::new(
+        &tree_sitter_md::INLINE_LANGUAGE.into(),
+        include_str!("../../../grammar/queries/inline.scm"),
+    )
+    .expect("grammar/queries/inline.scm compiles against tree-sitter-md's inline grammar")
+});
 
 pub struct Inlines {
     pub links: Vec<Link>,
     pub code_spans: Vec<TextRange>,
 }
 
-/// Walks every inline tree of the document.
+/// Runs the inline query over every inline tree of the document.
 pub fn collect(syntax: &Syntax, text: &str, definitions: &[(String, String)]) -> Inlines {
     let mut out = Inlines {
         links: Vec::new(),
         code_spans: Vec::new(),
     };
+    let query = &*INLINE_QUERY;
+    let names = query.capture_names();
+    let mut cursor = QueryCursor::new();
     let mut stack = vec![syntax.block_tree().root_node()];
     while let Some(node) = stack.pop() {
         if matches!(node.kind(), "inline" | "pipe_table_cell") {
             if let Some(tree) = syntax.inline_tree(&node) {
-                walk_inline(tree.root_node(), text, definitions, &mut out);
+                let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+                while let Some(m) = matches.next() {
+                    let mut whole: Option<(&str, Node)> = None;
+                    let (mut text_node, mut dest, mut label) = (None, None, None);
+                    for c in m.captures() {
+                        match names[c.index as usize] {
+                            "text" => text_node = Some(c.node),
+                            "destination" => dest = Some(c.node),
+                            "label" => label = Some(c.node),
+                            kind => whole = Some((kind, c.node)),
+                        }
+                    }
+                    if let Some((kind, node)) = whole {
+                        add(
+                            kind,
+                            node,
+                            text_node,
+                            dest,
+                            label,
+                            text,
+                            definitions,
+                            &mut out,
+                        );
+                    }
+                }
             }
             continue;
         }
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
+        let mut walk = node.walk();
+        let children: Vec<Node> = node.children(&mut walk).collect();
         stack.extend(children.into_iter().rev());
     }
     out.links.sort_by_key(|l| l.range.start);
     out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add(
+    kind: &str,
+    node: Node,
+    text_node: Option<Node>,
+    dest: Option<Node>,
+    label: Option<Node>,
+    text: &str,
+    defs: &[(String, String)],
+    out: &mut Inlines,
+) {
+    let slice = |n: Node| text.get(n.byte_range()).unwrap_or("");
+    let link_text = text_node.map(|t| slice(t).to_string()).unwrap_or_default();
+    match kind {
+        "link.inline" | "link.image" => {
+            let target_range = dest.map(|d| d.byte_range()).unwrap_or_else(|| {
+                // `[text]()`: an empty destination sits between the parentheses.
+                let at = slice(node)
+                    .rfind("()")
+                    .map_or(node.end_byte(), |p| node.start_byte() + p + 1);
+                at..at
+            });
+            out.links.push(Link {
+                kind: if kind == "link.image" {
+                    LinkKind::Image
+                } else {
+                    LinkKind::Inline
+                },
+                text: link_text,
+                target: dest.map(|d| unangle(slice(d))).unwrap_or_default(),
+                range: node.byte_range(),
+                target_range,
+            });
+        }
+        "link.full" | "link.collapsed" | "link.shortcut" => {
+            let label_text = match label {
+                Some(l) => strip_brackets(slice(l)),
+                None => link_text.clone(),
+            };
+            let key = normalize_label(&label_text);
+            let def = defs.iter().find(|(l, _)| *l == key);
+            // `[word]` without a definition is just bracketed text, not a link.
+            if kind == "link.shortcut" && def.is_none() {
+                return;
+            }
+            out.links.push(Link {
+                kind: LinkKind::Reference {
+                    label: label_text,
+                    defined: def.is_some(),
+                },
+                text: link_text,
+                target: def.map(|(_, t)| t.clone()).unwrap_or_default(),
+                range: node.byte_range(),
+                target_range: label.or(text_node).unwrap_or(node).byte_range(),
+            });
+        }
+        "link.autolink" => {
+            let r = node.byte_range();
+            let inner = r.start + 1..r.end.saturating_sub(1).max(r.start + 1);
+            out.links.push(Link {
+                kind: LinkKind::Autolink,
+                text: String::new(),
+                target: text.get(inner.clone()).unwrap_or("").to_string(),
+                range: r,
+                target_range: inner,
+            });
+        }
+        "code" => out.code_spans.push(node.byte_range()),
+        _ => {}
+    }
 }
 
 impl Inlines {
@@ -43,89 +153,6 @@ impl Inlines {
         for c in &mut self.code_spans {
             *c = c.start + by..c.end + by;
         }
-    }
-}
-
-fn walk_inline(node: Node, text: &str, defs: &[(String, String)], out: &mut Inlines) {
-    let slice = |n: Node| text.get(n.byte_range()).unwrap_or("");
-    match node.kind() {
-        "inline_link" | "image" => {
-            let kind = if node.kind() == "image" {
-                LinkKind::Image
-            } else {
-                LinkKind::Inline
-            };
-            let text_node = child_of_kind(node, "link_text")
-                .or_else(|| child_of_kind(node, "image_description"));
-            let dest = child_of_kind(node, "link_destination");
-            let target_range = dest.map(|d| d.byte_range()).unwrap_or_else(|| {
-                // `[text]()`: an empty destination sits between the parentheses.
-                let inner = slice(node).rfind("()").map(|p| node.start_byte() + p + 1);
-                let at = inner.unwrap_or(node.end_byte());
-                at..at
-            });
-            let target = dest.map(|d| slice(d).to_string()).unwrap_or_default();
-            out.links.push(Link {
-                kind,
-                text: text_node.map(|t| slice(t).to_string()).unwrap_or_default(),
-                target: unangle(&target),
-                range: node.byte_range(),
-                target_range,
-            });
-            // Images inside link text (badges) are links of their own.
-            if let Some(t) = text_node {
-                walk_children(t, text, defs, out);
-            }
-        }
-        "full_reference_link" | "collapsed_reference_link" | "shortcut_link" => {
-            let text_node = child_of_kind(node, "link_text");
-            let label_node = child_of_kind(node, "link_label");
-            let label_text = match (node.kind(), label_node, text_node) {
-                ("full_reference_link", Some(l), _) => strip_brackets(slice(l)),
-                (_, _, Some(t)) => slice(t).to_string(),
-                _ => String::new(),
-            };
-            let key = normalize_label(&label_text);
-            let def = defs.iter().find(|(l, _)| *l == key);
-            // `[word]` without a definition is just bracketed text, not a link.
-            if node.kind() == "shortcut_link" && def.is_none() {
-                return;
-            }
-            let target_range = label_node
-                .or(text_node)
-                .map(|n| n.byte_range())
-                .unwrap_or(node.byte_range());
-            out.links.push(Link {
-                kind: LinkKind::Reference {
-                    label: label_text,
-                    defined: def.is_some(),
-                },
-                text: text_node.map(|t| slice(t).to_string()).unwrap_or_default(),
-                target: def.map(|(_, t)| t.clone()).unwrap_or_default(),
-                range: node.byte_range(),
-                target_range,
-            });
-        }
-        "uri_autolink" => {
-            let r = node.byte_range();
-            let inner = r.start + 1..r.end.saturating_sub(1).max(r.start + 1);
-            out.links.push(Link {
-                kind: LinkKind::Autolink,
-                text: String::new(),
-                target: text.get(inner.clone()).unwrap_or("").to_string(),
-                range: r,
-                target_range: inner,
-            });
-        }
-        "code_span" => out.code_spans.push(node.byte_range()),
-        _ => walk_children(node, text, defs, out),
-    }
-}
-
-fn walk_children(node: Node, text: &str, defs: &[(String, String)], out: &mut Inlines) {
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        walk_inline(child, text, defs, out);
     }
 }
 

@@ -269,7 +269,7 @@ fn strip_speaker_tail(line: &str, start: usize, end: usize, sep: Separator) -> u
             }
         }
         // A room after a dash-separated name: ` in AB`, ` in Room 26A`.
-        if matches!(sep, Separator::Dash | Separator::Hyphen) {
+        if matches!(sep, Separator::Dash | Separator::Hyphen | Separator::Comma) {
             if let Some(pos) = t.rfind(" in ") {
                 let room = &t[pos + 4..];
                 let looks_like_room = !room.is_empty()
@@ -723,6 +723,10 @@ mod tests {
             "Decorators: A Powerful Weapon in your Python Arsenal"
         );
         assert_eq!(speakers, vec!["Colton Myers"]);
+        assert_eq!(
+            read("Some Talk, Ada Example in Room 26A").1,
+            vec!["Ada Example"]
+        );
         assert_eq!(
             read("The Sorry State of SSL – Hynek Schlawack, @hynek").1,
             vec!["Hynek Schlawack"]

@@ -303,7 +303,7 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         if let Some(extra) = speaker_headings.get(&c.block) {
             speakers.extend(extra.iter().cloned());
         }
-        let range = b.section.clone().unwrap_or(b.range.clone());
+        let range = section_of(input, c.block, level);
         let notes_start = b.range.end.min(range.end);
         talks.push(Talk {
             title,
@@ -330,6 +330,20 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         }
     }
     talks
+}
+
+/// From the heading at `index` to the next heading of the same or a higher
+/// level (tree-sitter's `section`, which setext headings do not get).
+fn section_of(input: &TalkInput, index: usize, level: u8) -> TextRange {
+    let b = &input.blocks[index];
+    if let Some(s) = &b.section {
+        return s.clone();
+    }
+    let end = input.blocks[index + 1..]
+        .iter()
+        .find(|n| matches!(n.kind, BlockKind::Heading { level: l } if l <= level))
+        .map_or(input.text.len(), |n| n.range.start);
+    b.range.start..end.max(b.range.end)
 }
 
 /// From the heading at `index` to the next heading of any level.
@@ -363,7 +377,7 @@ fn empty_notes_heading(
                 let next_is_heading_or_end = blocks
                     .get(j + 1)
                     .is_none_or(|n| matches!(n.kind, BlockKind::Heading { .. }));
-                let section = b.section.clone().unwrap_or(b.range.clone());
+                let section = section_of(input, j, l);
                 let body = &input.text[b.range.end.min(section.end)..section.end];
                 if next_is_heading_or_end && body.trim().is_empty() {
                     // The whole `## Notes` line, markers included.

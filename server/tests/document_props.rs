@@ -1,0 +1,216 @@
+//! Property test: random edit sequences applied to a `Document` and, with
+//! the same clamping (via `position::LineIndex`), to a reference `String`.
+//! After every call the rope equals the reference and the incrementally
+//! maintained syntax dumps exactly like a fresh parse of the reference.
+//!
+//! 200 cases by default; set PROPTEST_CASES for more.
+
+use proptest::prelude::*;
+use talknotes_ls::document::{Document, TextChange};
+use talknotes_ls::position::{LineIndex, Position, PositionEncoding};
+use talknotes_ls::syntax::Syntax;
+
+const FRAGMENTS: &[&str] = &[
+    "# ",
+    "## ",
+    "* ",
+    "- ",
+    "\n",
+    "\n\n",
+    "[a](b)",
+    "[a]",
+    "[a]: b\n",
+    "`",
+    "**",
+    "_",
+    "–",
+    "’",
+    "•",
+    "é",
+    "🐍",
+    "\r\n",
+    "> ",
+    "1. ",
+    "  ",
+    "    ",
+    "|",
+    "| a |\n|---|\n",
+    "```\n",
+    "---\n",
+    "a",
+    "b",
+    "x",
+    "y",
+    " ",
+    "word ",
+    "<",
+    "!",
+    "\\",
+];
+
+fn fragment_text(max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..max).prop_map(|v| v.concat())
+}
+
+fn encoding() -> impl Strategy<Value = PositionEncoding> {
+    prop_oneof![
+        Just(PositionEncoding::Utf16),
+        Just(PositionEncoding::Utf8),
+        Just(PositionEncoding::Utf32),
+    ]
+}
+
+/// Lines and columns reach past the text to exercise clamping.
+fn position() -> impl Strategy<Value = Position> {
+    (
+        0u32..14,
+        prop_oneof![4 => 0u32..12, 1 => 0u32..80, 1 => Just(u32::MAX)],
+    )
+        .prop_map(|(line, character)| Position::new(line, character))
+}
+
+fn change() -> impl Strategy<Value = TextChange> {
+    prop_oneof![
+        30 => (position(), position(), fragment_text(4))
+            .prop_map(|(a, b, text)| TextChange::replace(a, b, text)),
+        1 => fragment_text(30).prop_map(TextChange::full),
+    ]
+}
+
+/// One `apply_changes` call: one or a few changes in one encoding.
+fn batch() -> impl Strategy<Value = (Vec<TextChange>, PositionEncoding)> {
+    (
+        prop_oneof![3 => prop::collection::vec(change(), 1..2), 1 => prop::collection::vec(change(), 2..5)],
+        encoding(),
+    )
+}
+
+/// The reference: the same clamped edit applied to a `String`.
+fn apply_reference(text: &mut String, change: &TextChange, enc: PositionEncoding) {
+    match change.range {
+        None => *text = change.text.clone(),
+        Some((a, b)) => {
+            let index = LineIndex::new(text);
+            let a = index.offset(text, a, enc);
+            let b = index.offset(text, b, enc);
+            text.replace_range(a.min(b)..a.max(b), &change.text);
+        }
+    }
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn incremental_document_equals_fresh_parse(
+        initial in fragment_text(40),
+        batches in prop::collection::vec(batch(), 1..12),
+    ) {
+        let mut doc = Document::new(&initial, 0);
+        let mut reference = initial.clone();
+        for (version, (changes, enc)) in batches.iter().enumerate() {
+            doc.apply_changes(changes, version as i32 + 1, *enc);
+            for change in changes {
+                apply_reference(&mut reference, change, *enc);
+            }
+            prop_assert_eq!(doc.version(), version as i32 + 1);
+            prop_assert_eq!(doc.rope().to_string(), reference.clone());
+            prop_assert_eq!(doc.line_index(), &LineIndex::new(&reference));
+            let fresh = Syntax::parse(&reference).dump();
+            prop_assert_eq!(doc.syntax().dump(), fresh);
+        }
+    }
+
+    #[test]
+    fn conversions_agree_with_the_reference(
+        text in fragment_text(40),
+        pos in position(),
+        offset in 0usize..200,
+        enc in encoding(),
+    ) {
+        let doc = Document::new(&text, 0);
+        let index = LineIndex::new(&text);
+        let rope = doc.rope();
+        let o = doc.offset_at(pos, enc);
+        prop_assert_eq!(o, index.offset(&text, pos, enc));
+        prop_assert_eq!(o, talknotes_ls::position::offset(rope, pos, enc));
+        prop_assert!(text.is_char_boundary(o));
+        let p = doc.position_at(offset, enc);
+        prop_assert_eq!(p, index.position(&text, offset, enc));
+        prop_assert_eq!(p, talknotes_ls::position::position(rope, offset, enc));
+        // A position produced from an offset converts back to that offset
+        // (offsets between \r and \n excepted: they clamp before the \r).
+        let floor = (0..=offset.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+        if !(floor > 0 && text.as_bytes()[floor - 1] == b'\r' && text.as_bytes().get(floor) == Some(&b'\n')) {
+            prop_assert_eq!(doc.offset_at(p, enc), floor);
+        }
+    }
+}
+
+/// A talk-notes shaped document (a few KB) so that edits land among many
+/// inline trees that must be kept, shifted or reparsed.
+fn notes() -> String {
+    let mut text = String::from("# PyCon US 2024 – notes\n\n");
+    for i in 0..12 {
+        text.push_str(&format!(
+            "## Talk {i}: Typing’s *good* parts\n\n\
+             Speaker: Jane Doe • [slides](https://example.com/{i}) see PEP 484\n\n\
+             * point one with `code` and **bold**\n\
+             * point two\n  continued line 🐍\n\
+             \x20 - nested é\n\
+             > quoted [ref{i}]\n\
+             > more text\n\n\
+             | a | b |\n|---|---|\n| *x* | {i} |\n\n\
+             [ref{i}]: https://example.com/r{i}\n\n"
+        ));
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases() / 8 + 1))]
+
+    #[test]
+    fn edits_in_a_larger_document(
+        batches in prop::collection::vec(
+            (prop::collection::vec(
+                ((0u32..130, 0u32..50), (0u32..3, 0u32..50), fragment_text(4)),
+                1..4,
+            ), encoding()),
+            1..8,
+        ),
+    ) {
+        let initial = notes();
+        let mut doc = Document::new(&initial, 0);
+        let mut reference = initial;
+        for (version, (changes, enc)) in batches.iter().enumerate() {
+            // Mostly short ranges: the end is a few lines/columns after the start.
+            let changes: Vec<TextChange> = changes
+                .iter()
+                .map(|&((line, col), (dl, dc), ref text)| {
+                    let start = Position::new(line, col);
+                    let end = if dl == 0 {
+                        Position::new(line, col + dc % 6)
+                    } else {
+                        Position::new(line + dl - 1, dc)
+                    };
+                    TextChange::replace(start, end, text.clone())
+                })
+                .collect();
+            doc.apply_changes(&changes, version as i32 + 1, *enc);
+            for change in &changes {
+                apply_reference(&mut reference, change, *enc);
+            }
+            prop_assert_eq!(doc.rope().to_string(), reference.clone());
+            let fresh = Syntax::parse(&reference).dump();
+            prop_assert_eq!(doc.syntax().dump(), fresh);
+        }
+    }
+}
