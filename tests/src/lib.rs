@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// The longest any single wait may take: tests fail, they never hang.
+/// The longest any single wait may take by default: tests fail, they never
+/// hang. A test may give one client more ([`Client::timeout`]).
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 // ---------------------------------------------------------------------------
@@ -166,6 +167,10 @@ pub struct Client {
     /// Error responses without an id (e.g. to a body that is not JSON).
     pub orphan_errors: Vec<Value>,
     closed: bool,
+    /// How long [`Client::response`], [`Client::wait_for_notification`]
+    /// and [`Client::diagnostics_at`] wait: [`TIMEOUT`] unless a test
+    /// (with a heavy document) says otherwise.
+    pub timeout: Duration,
 }
 
 impl Client {
@@ -230,6 +235,7 @@ impl Client {
             server_requests: Vec::new(),
             orphan_errors: Vec::new(),
             closed: false,
+            timeout: TIMEOUT,
         }
     }
 
@@ -238,7 +244,13 @@ impl Client {
         self.stderr.lock().unwrap().clone()
     }
 
-    fn fail(&self, what: &str) -> ! {
+    fn fail(&mut self, what: &str) -> ! {
+        let status = match self.child.try_wait() {
+            Ok(Some(s)) => format!("exited: {s}"),
+            Ok(None) => "running".to_string(),
+            Err(e) => format!("unknown: {e}"),
+        };
+        let what = format!("{what}\n(server process: {status})");
         let log = self.stderr();
         let tail: String = log.chars().rev().take(3000).collect::<Vec<_>>().into_iter().rev().collect();
         panic!("{what}\n--- server stderr (tail) ---\n{tail}");
@@ -296,7 +308,7 @@ impl Client {
     /// Waits for the response to request `id`: `Ok(result)` or `Err(error)`.
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
         let key = json!(id).to_string();
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             if let Some(r) = self.responses.remove(&key) {
                 return match r.get("error") {
@@ -305,7 +317,7 @@ impl Client {
                 };
             }
             if !self.pump(deadline) {
-                self.fail(&format!("no response to request {id} within {TIMEOUT:?}"));
+                self.fail(&format!("no response to request {id} within {:?}", self.timeout));
             }
         }
     }
@@ -360,7 +372,7 @@ impl Client {
     /// Waits until some notification (received before or now) satisfies
     /// `pred`; returns the first that does.
     pub fn wait_for_notification(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         let mut checked = 0;
         loop {
             if let Some(n) = self.notifications[checked..].iter().find(|n| pred(n)) {
@@ -368,7 +380,7 @@ impl Client {
             }
             checked = self.notifications.len();
             if !self.pump(deadline) {
-                self.fail(&format!("no notification {what} within {TIMEOUT:?}"));
+                self.fail(&format!("no notification {what} within {:?}", self.timeout));
             }
         }
     }
@@ -413,7 +425,7 @@ impl Client {
 
     /// Waits for the diagnostics of `uri` at document `version`.
     pub fn diagnostics_at(&mut self, uri: &str, version: i64) -> Value {
-        self.wait_for_diagnostics(uri, |p| p["version"] == version, TIMEOUT)
+        self.wait_for_diagnostics(uri, |p| p["version"] == version, self.timeout)
     }
 
     // -- LSP conveniences -----------------------------------------------------
