@@ -144,3 +144,39 @@ fn created_and_deleted_files() {
     );
     assert_eq!(with_code(&p, "broken-link")[0]["range"], range_of(PYCONF, "missing.md", Enc::Utf16));
 }
+
+#[test]
+fn an_open_buffer_wins_over_the_disk_until_closed() {
+    let ws = Workspace::new();
+    let pyconf = ws.write("pyconf-2023.md", PYCONF);
+    let euroconf = ws.write("euroconf-2023.md", EUROCONF_WITHOUT_CACHING);
+    let (mut c, _) = Client::start(&ws.root, None);
+    c.open(&pyconf, PYCONF, 1);
+    assert_eq!(missing_speaker_message(&c.diagnostics_at(&pyconf, 1)), PLAIN);
+
+    // The other file, edited in the editor (not saved), notes the talk.
+    c.open(&euroconf, EUROCONF_WITHOUT_CACHING, 1);
+    c.change(&euroconf, 2, serde_json::json!([{"text": EUROCONF}]));
+    let p = c.wait_for_diagnostics(
+        &pyconf,
+        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] != PLAIN),
+        TIMEOUT,
+    );
+    assert_eq!(missing_speaker_message(&p), named("euroconf-2023.md", "Margaret Hamilton"));
+
+    // A change on disk to an open document does not override its buffer.
+    ws.write("euroconf-2023.md", EUROCONF_WITHOUT_CACHING);
+    c.watched_file_changed(&euroconf, CHANGED);
+    c.change(&pyconf, 2, serde_json::json!([change_json((0, 0), (0, 0), "")]));
+    let p = c.diagnostics_at(&pyconf, 2);
+    assert_eq!(missing_speaker_message(&p), named("euroconf-2023.md", "Margaret Hamilton"));
+
+    // Closed without saving: the disk is the truth again.
+    c.close(&euroconf);
+    let p = c.wait_for_diagnostics(
+        &pyconf,
+        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] == PLAIN),
+        TIMEOUT,
+    );
+    assert_eq!(p["version"], 2);
+}
