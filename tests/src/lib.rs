@@ -83,7 +83,10 @@ pub fn ensure_built() {
             .current_dir(repo_root())
             .status()
             .expect("cannot run cargo build");
-        assert!(status.success(), "cargo build -p talknotes-ls failed: {status}");
+        assert!(
+            status.success(),
+            "cargo build -p talknotes-ls failed: {status}"
+        );
     });
     let bin = server_bin();
     assert!(bin.is_file(), "no server binary at {}", bin.display());
@@ -202,7 +205,9 @@ impl Client {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
 
@@ -252,7 +257,14 @@ impl Client {
         };
         let what = format!("{what}\n(server process: {status})");
         let log = self.stderr();
-        let tail: String = log.chars().rev().take(3000).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = log
+            .chars()
+            .rev()
+            .take(3000)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         panic!("{what}\n--- server stderr (tail) ---\n{tail}");
     }
 
@@ -317,7 +329,10 @@ impl Client {
                 };
             }
             if !self.pump(deadline) {
-                self.fail(&format!("no response to request {id} within {:?}", self.timeout));
+                self.fail(&format!(
+                    "no response to request {id} within {:?}",
+                    self.timeout
+                ));
             }
         }
     }
@@ -501,7 +516,10 @@ impl Client {
     }
 
     pub fn close(&mut self, uri: &str) {
-        self.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
     }
 
     /// `talknotes/documentText`: the server's copy of an open document.
@@ -606,12 +624,18 @@ pub fn pretty(v: &Value) -> String {
 
 /// The diagnostics (array) of publishDiagnostics params.
 pub fn diags(params: &Value) -> Vec<Value> {
-    params["diagnostics"].as_array().cloned().unwrap_or_default()
+    params["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The diagnostics with the given code.
 pub fn with_code(params: &Value, code: &str) -> Vec<Value> {
-    diags(params).into_iter().filter(|d| d["code"] == code).collect()
+    diags(params)
+        .into_iter()
+        .filter(|d| d["code"] == code)
+        .collect()
 }
 
 /// The codes of all diagnostics, in order.
@@ -686,7 +710,12 @@ pub fn position(text: &str, offset: usize, enc: Enc) -> (u32, u32) {
 
 /// Applies one LSP content change (range in `enc`; None = whole text) the
 /// way the server documents: clamped, an inverted range swapped.
-pub fn apply_change(text: &mut String, range: Option<((u32, u32), (u32, u32))>, new_text: &str, enc: Enc) {
+pub fn apply_change(
+    text: &mut String,
+    range: Option<((u32, u32), (u32, u32))>,
+    new_text: &str,
+    enc: Enc,
+) {
     match range {
         None => *text = new_text.to_string(),
         Some((s, e)) => {
@@ -709,7 +738,10 @@ pub fn range_of_nth(text: &str, needle: &str, n: usize, enc: Enc) -> Value {
         .nth(n)
         .unwrap_or_else(|| panic!("{needle:?} occurs fewer than {} times", n + 1))
         .0;
-    lsp_range(position(text, start, enc), position(text, start + needle.len(), enc))
+    lsp_range(
+        position(text, start, enc),
+        position(text, start + needle.len(), enc),
+    )
 }
 
 /// The LSP range of the first occurrence of `needle` in `text`.

@@ -32,7 +32,9 @@ fn stdout(out: &Output) -> String {
 /// 1-based line and column (Unicode characters) of the first `needle`, and
 /// of its end: how --check reports positions.
 fn line_col(text: &str, needle: &str) -> ((u64, u64), (u64, u64)) {
-    let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     let at = |offset: usize| {
         let before = &text[..offset];
         let line = before.matches('\n').count() as u64 + 1;
@@ -59,7 +61,10 @@ fn slice<'a>(text: &'a str, f: &Value) -> &'a str {
 /// PYCONF with multi-byte characters before a finding, so that a column in
 /// characters differs from one in bytes or UTF-16 units.
 fn pyconf_unicode() -> String {
-    PYCONF.replace("- The event loop from PEP3156", "- L’événement 🐍 loop from PEP3156")
+    PYCONF.replace(
+        "- The event loop from PEP3156",
+        "- L’événement 🐍 loop from PEP3156",
+    )
 }
 
 #[test]
@@ -69,7 +74,16 @@ fn json_findings() {
     ws.write("pyconf-2023.md", &pyconf);
     ws.write("euroconf-2023.md", EUROCONF);
     let pep_index = pep_fixture();
-    let out = check(&ws.root, &[".", "--format", "json", "--pep-index", pep_index.to_str().unwrap()]);
+    let out = check(
+        &ws.root,
+        &[
+            ".",
+            "--format",
+            "json",
+            "--pep-index",
+            pep_index.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code(&out), 1, "a broken link is an error: {}", stdout(&out));
     let report: Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
     assert_eq!(report["version"], 1);
@@ -112,7 +126,10 @@ fn json_findings() {
     );
     let ((line, col), _) = line_col(EUROCONF, "Margaret Hamilton");
     assert_eq!(ms["related"][0]["path"], "euroconf-2023.md");
-    assert_eq!((&ms["related"][0]["line"], &ms["related"][0]["column"]), (&json!(line), &json!(col)));
+    assert_eq!(
+        (&ms["related"][0]["line"], &ms["related"][0]["column"]),
+        (&json!(line), &json!(col))
+    );
     assert_eq!(ms["fix"]["title"], "Add speaker Margaret Hamilton");
 }
 
@@ -123,7 +140,16 @@ fn github_annotations() {
     ws.write("pyconf-2023.md", &pyconf);
     ws.write("euroconf-2023.md", EUROCONF);
     let pep_index = pep_fixture();
-    let out = check(&ws.root, &[".", "--format", "github", "--pep-index", pep_index.to_str().unwrap()]);
+    let out = check(
+        &ws.root,
+        &[
+            ".",
+            "--format",
+            "github",
+            "--pep-index",
+            pep_index.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
@@ -140,17 +166,27 @@ fn github_annotations() {
     );
     let ((line, col), _) = line_col(&pyconf, "missing.md");
     assert!(
-        lines.iter().any(|l| l.starts_with(&format!("::error file=pyconf-2023.md,line={line},col={col},"))
-            && l.contains("broken-link")),
+        lines.iter().any(|l| l.starts_with(&format!(
+            "::error file=pyconf-2023.md,line={line},col={col},"
+        )) && l.contains("broken-link")),
         "{text}"
     );
     for l in &lines {
         assert!(
-            ["::error file=", "::warning file=", "::notice file="].iter().any(|p| l.starts_with(p)),
+            ["::error file=", "::warning file=", "::notice file="]
+                .iter()
+                .any(|p| l.starts_with(p)),
             "{l}"
         );
     }
-    assert_eq!(lines.iter().filter(|l| l.starts_with("::warning file=")).count(), 3, "{text}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("::warning file="))
+            .count(),
+        3,
+        "{text}"
+    );
 }
 
 #[test]
@@ -166,10 +202,17 @@ fn exit_codes() {
 
     // A broken link (an error by default): 1.
     let broken = Workspace::new();
-    broken.write("euroconf-2023.md", format!("{EUROCONF}    * [slides](slides.md)\n"));
+    broken.write(
+        "euroconf-2023.md",
+        format!("{EUROCONF}    * [slides](slides.md)\n"),
+    );
     let out = check(&broken.root, &["."]);
     assert_eq!(code(&out), 1, "{}", stdout(&out));
-    assert!(stdout(&out).contains("error[broken-link]"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("error[broken-link]"),
+        "{}",
+        stdout(&out)
+    );
 
     // A missing path: 2, with a message on stderr.
     let out = check(&clean.root, &["no-such-folder"]);
@@ -185,17 +228,30 @@ fn exit_codes() {
     let out = check(&warned.root, &[".", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, ["missing-speaker"]);
     assert_eq!(code(&check(&warned.root, &[".", "--deny", "warning"])), 1);
     assert_eq!(code(&check(&warned.root, &[".", "--deny", "error"])), 0);
 
     // Hints only: fail only at --deny hint.
     let hinted = Workspace::new();
-    hinted.write("euroconf-2023.md", EUROCONF.replace("Protocols instead", "PEP3156 and protocols instead"));
+    hinted.write(
+        "euroconf-2023.md",
+        EUROCONF.replace("Protocols instead", "PEP3156 and protocols instead"),
+    );
     let out = check(&hinted.root, &[".", "--format", "json"]);
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(report["findings"][0]["rule"], "pep-format", "{}", pretty(&report));
+    assert_eq!(
+        report["findings"][0]["rule"],
+        "pep-format",
+        "{}",
+        pretty(&report)
+    );
     assert_eq!(code(&out), 0);
     assert_eq!(code(&check(&hinted.root, &[".", "--deny", "warning"])), 0);
     assert_eq!(code(&check(&hinted.root, &[".", "--deny", "hint"])), 1);
@@ -214,7 +270,9 @@ fn human_format() {
     let out = check(&ws.root, &["."]);
     assert_eq!(code(&out), 0);
     assert!(
-        stdout(&out).starts_with("pyconf-2023.md:7:3: warning[missing-speaker]: talk “Some Talk” has no speaker\n"),
+        stdout(&out).starts_with(
+            "pyconf-2023.md:7:3: warning[missing-speaker]: talk “Some Talk” has no speaker\n"
+        ),
         "{}",
         stdout(&out)
     );

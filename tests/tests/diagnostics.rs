@@ -28,7 +28,13 @@ fn open_publishes_every_finding_with_exact_ranges() {
     // Exactly these, in document order.
     assert_eq!(
         codes(&p),
-        ["pep-format", "unknown-pep", "malformed-issue", "broken-link", "missing-speaker"],
+        [
+            "pep-format",
+            "unknown-pep",
+            "malformed-issue",
+            "broken-link",
+            "missing-speaker"
+        ],
         "{}",
         pretty(&p)
     );
@@ -57,21 +63,29 @@ fn open_publishes_every_finding_with_exact_ranges() {
     // conference file, which notes the same talk with its speaker, is named
     // and pointed at.
     let d = one(&p, "missing-speaker");
-    assert_eq!(d["range"], range_of(PYCONF, "Caching All The Things", UTF16));
+    assert_eq!(
+        d["range"],
+        range_of(PYCONF, "Caching All The Things", UTF16)
+    );
     assert_eq!(d["severity"], 2);
     assert_eq!(
         d["message"],
         "talk “Caching All The Things” has no speaker; euroconf-2023.md notes the same talk \
          as given by Margaret Hamilton"
     );
-    let related = d["relatedInformation"].as_array().expect("relatedInformation");
+    let related = d["relatedInformation"]
+        .as_array()
+        .expect("relatedInformation");
     assert_eq!(related.len(), 1, "{d}");
     assert_eq!(related[0]["location"]["uri"], euroconf.as_str());
     assert_eq!(
         related[0]["location"]["range"],
         range_of(EUROCONF, "Margaret Hamilton", UTF16)
     );
-    assert_eq!(related[0]["message"], "“Caching All The Things” by Margaret Hamilton");
+    assert_eq!(
+        related[0]["message"],
+        "“Caching All The Things” by Margaret Hamilton"
+    );
 
     // The quick fix travels with the diagnostic and becomes a code action.
     let actions = c
@@ -84,7 +98,12 @@ fn open_publishes_every_finding_with_exact_ranges() {
             }),
         )
         .expect("codeAction");
-    assert_eq!(actions[0]["title"], "Add speaker Margaret Hamilton", "{}", pretty(&actions));
+    assert_eq!(
+        actions[0]["title"],
+        "Add speaker Margaret Hamilton",
+        "{}",
+        pretty(&actions)
+    );
     assert_eq!(actions[0]["kind"], "quickfix");
 }
 
@@ -101,7 +120,10 @@ fn missing_speaker_without_a_match_elsewhere_is_plain() {
     let d = one(&p, "missing-speaker");
     assert_eq!(d["range"], range_of(&text, "Packaging Is Fine Now", UTF16));
     assert_eq!(d["message"], "talk “Packaging Is Fine Now” has no speaker");
-    assert!(d.get("relatedInformation").is_none_or(Value::is_null), "{d}");
+    assert!(
+        d.get("relatedInformation").is_none_or(Value::is_null),
+        "{d}"
+    );
 }
 
 #[test]

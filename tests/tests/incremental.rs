@@ -29,13 +29,17 @@ Date: 2023-06-10 10:00
 
 /// Position (in `enc`) of the start of the first `needle` in `text`.
 fn at(text: &str, needle: &str, enc: Enc) -> (u32, u32) {
-    let i = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let i = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     position(text, i, enc)
 }
 
 /// Position (in `enc`) just after the first `needle` in `text`.
 fn after(text: &str, needle: &str, enc: Enc) -> (u32, u32) {
-    let i = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let i = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     position(text, i + needle.len(), enc)
 }
 
@@ -62,11 +66,18 @@ impl Batch<'_> {
         self.replace(p, p, new)
     }
     fn replace_text(&mut self, old: &str, new: &str) -> &mut Self {
-        let (s, e) = (at(self.text, old, self.enc), after(self.text, old, self.enc));
+        let (s, e) = (
+            at(self.text, old, self.enc),
+            after(self.text, old, self.enc),
+        );
         self.replace(s, e, new)
     }
     fn send(&mut self, c: &mut Client, uri: &str, version: i64) {
-        c.change(uri, version, Value::Array(std::mem::take(&mut self.changes)));
+        c.change(
+            uri,
+            version,
+            Value::Array(std::mem::take(&mut self.changes)),
+        );
     }
 }
 
@@ -80,11 +91,16 @@ fn edit_and_check(offered: Option<&[&str]>, enc: Enc, expected_kind: &str) {
     c.open(&uri, &text, 1);
     c.diagnostics_at(&uri, 1);
 
-    let mut b = Batch { text: &mut text, enc, changes: Vec::new() };
+    let mut b = Batch {
+        text: &mut text,
+        enc,
+        changes: Vec::new(),
+    };
     // v2: an emoji at the start of a talk title.
     b.insert_at("Caching All", "🐍 ").send(&mut c, &uri, 2);
     // v3: a replacement whose new text mixes 1-, 2-, 3- and 4-byte chars.
-    b.replace_text("Lovelace", "Lovelacé ’🐍’").send(&mut c, &uri, 3);
+    b.replace_text("Lovelace", "Lovelacé ’🐍’")
+        .send(&mut c, &uri, 3);
     // v4: three changes in one notification, each relative to the last:
     // a new line with emoji, a deletion of a 3-byte dash, then an insertion
     // right after an emoji of the line the first change added.
@@ -93,26 +109,50 @@ fn edit_and_check(offered: Option<&[&str]>, enc: Enc, expected_kind: &str) {
         .insert_after("naïve 🐍", "é")
         .send(&mut c, &uri, 4);
     assert!(b.text.contains("• naïve 🐍é🐍 text – ok"), "{}", b.text);
-    assert!(b.text.starts_with("Title: PyConf 2023 Main track"), "{}", b.text);
+    assert!(
+        b.text.starts_with("Title: PyConf 2023 Main track"),
+        "{}",
+        b.text
+    );
     assert_eq!(c.document_text(&uri), (b.text.clone(), 4));
     // v5: a line with an unknown PEP after an emoji.
-    b.insert_at("- Invalidate", "- 🐍 PEP 9999 is not real\n").send(&mut c, &uri, 5);
+    b.insert_at("- Invalidate", "- 🐍 PEP 9999 is not real\n")
+        .send(&mut c, &uri, 5);
     // v6: a range over two lines, both full of multi-byte characters.
     let start = at(b.text, "• It’s", enc);
     let end = after(b.text, "text – ok", enc);
-    b.replace(start, end, "• merged ’ line").send(&mut c, &uri, 6);
+    b.replace(start, end, "• merged ’ line")
+        .send(&mut c, &uri, 6);
 
     let (server_text, version) = c.document_text(&uri);
-    assert_eq!(server_text, text, "the server's copy differs from the client's");
+    assert_eq!(
+        server_text, text,
+        "the server's copy differs from the client's"
+    );
     assert_eq!(version, 6);
     assert!(text.contains("# Keynote: Ada Lovelacé ’🐍’\n"), "{text}");
-    assert!(text.contains("## Notes\n\n• merged ’ line\n\n# Shipping"), "{text}");
-    assert!(text.contains("# 🐍 Caching All The Things\n\n- 🐍 PEP 9999"), "{text}");
+    assert!(
+        text.contains("## Notes\n\n• merged ’ line\n\n# Shipping"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# 🐍 Caching All The Things\n\n- 🐍 PEP 9999"),
+        "{text}"
+    );
 
     let p = c.diagnostics_at(&uri, 6);
-    assert_eq!(codes(&p), ["pep-format", "missing-speaker", "unknown-pep"], "{}", pretty(&p));
+    assert_eq!(
+        codes(&p),
+        ["pep-format", "missing-speaker", "unknown-pep"],
+        "{}",
+        pretty(&p)
+    );
     let title = "🐍 Caching All The Things";
-    for (code, span) in [("pep-format", "PEP3156"), ("unknown-pep", "PEP 9999"), ("missing-speaker", title)] {
+    for (code, span) in [
+        ("pep-format", "PEP3156"),
+        ("unknown-pep", "PEP 9999"),
+        ("missing-speaker", title),
+    ] {
         let d = &with_code(&p, code)[0];
         assert_eq!(d["range"], range_of(&text, span, enc), "{code} in {enc:?}");
         assert_eq!(text_at(&text, &d["range"], enc), span);
@@ -129,9 +169,18 @@ fn edit_and_check(offered: Option<&[&str]>, enc: Enc, expected_kind: &str) {
 fn encodings_differ_on_these_ranges() {
     let t = BASE.replace("Caching All", "🐍 Caching All");
     let title = "🐍 Caching All The Things";
-    assert_eq!(range_of(&t, title, Enc::Utf16)["end"]["character"], 2 + 2 + 23);
-    assert_eq!(range_of(&t, title, Enc::Utf8)["end"]["character"], 2 + 4 + 23);
-    assert_eq!(range_of(&t, "PEP3156", Enc::Utf16)["start"]["character"], 12);
+    assert_eq!(
+        range_of(&t, title, Enc::Utf16)["end"]["character"],
+        2 + 2 + 23
+    );
+    assert_eq!(
+        range_of(&t, title, Enc::Utf8)["end"]["character"],
+        2 + 4 + 23
+    );
+    assert_eq!(
+        range_of(&t, "PEP3156", Enc::Utf16)["start"]["character"],
+        12
+    );
     assert_eq!(range_of(&t, "PEP3156", Enc::Utf8)["start"]["character"], 14);
 }
 

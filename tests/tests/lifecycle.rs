@@ -58,5 +58,8 @@ fn closing_stdin_ends_the_server() {
     let ws = Workspace::new();
     let (mut c, _) = Client::start(&ws.root, None);
     c.close_stdin();
-    assert!(c.wait_exit(TIMEOUT).is_some(), "the server exits when stdin closes");
+    assert!(
+        c.wait_exit(TIMEOUT).is_some(),
+        "the server exits when stdin closes"
+    );
 }

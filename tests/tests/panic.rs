@@ -14,7 +14,9 @@ fn handler_panic_is_an_internal_error_and_the_server_goes_on() {
     c.open(&uri, &text, 1);
     c.diagnostics_at(&uri, 1);
 
-    let err = c.request("talknotes/debugPanic", json!({})).expect_err("a panic is an error");
+    let err = c
+        .request("talknotes/debugPanic", json!({}))
+        .expect_err("a panic is an error");
     assert_eq!(err["code"], -32603, "InternalError: {err}");
     assert!(
         err["message"].as_str().unwrap().contains("debugPanic"),
@@ -35,10 +37,20 @@ fn handler_panic_is_an_internal_error_and_the_server_goes_on() {
     let p = c.diagnostics_at(&uri, 6);
     assert_eq!(
         codes(&p),
-        ["pep-format", "unknown-pep", "malformed-issue", "broken-link", "missing-speaker"],
+        [
+            "pep-format",
+            "unknown-pep",
+            "malformed-issue",
+            "broken-link",
+            "missing-speaker"
+        ],
         "{}",
         pretty(&p)
     );
     assert!(c.stderr().contains("panicked"), "the panic is logged");
-    assert_eq!(c.shutdown_and_exit().code(), Some(0), "a clean exit after panics");
+    assert_eq!(
+        c.shutdown_and_exit().code(),
+        Some(0),
+        "a clean exit after panics"
+    );
 }

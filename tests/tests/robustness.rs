@@ -38,7 +38,13 @@ impl Alive {
     fn start_in(ws: Workspace, uri: String) -> Alive {
         let (mut c, _) = Client::start(&ws.root, None);
         c.open(&uri, CONTROL, 1);
-        let mut a = Alive { ws, c, uri, text: CONTROL.to_string(), version: 1 };
+        let mut a = Alive {
+            ws,
+            c,
+            uri,
+            text: CONTROL.to_string(),
+            version: 1,
+        };
         a.check_diagnostics(1);
         a
     }
@@ -58,7 +64,11 @@ impl Alive {
         self.version += 1;
         let end = position(&self.text, self.text.len(), Enc::Utf16);
         let line = format!("- still alive after {after}\n");
-        self.c.change(&self.uri, self.version, json!([change_json(end, end, &line)]));
+        self.c.change(
+            &self.uri,
+            self.version,
+            json!([change_json(end, end, &line)]),
+        );
         self.text.push_str(&line);
         let (text, version) = self.c.document_text(&self.uri);
         assert_eq!(version, self.version, "after {after}");
@@ -84,9 +94,23 @@ fn invalid_ranges_are_clamped_and_swapped() {
         a.c.change(&uri, a.version, json!([change_json(s, e, new)]));
         apply_change(&mut a.text, Some((s, e)), new, Enc::Utf16);
     }
-    assert!(a.text.starts_with("Title: PyConf 2023 (updated)\n\n# Shipping"), "{}", a.text);
-    assert!(a.text.contains("(Grace Hopper)\n\n# Caching All"), "{}", a.text);
-    assert!(a.text.ends_with("- Invalidate on write\n- appended past the end\n"), "{}", a.text);
+    assert!(
+        a.text
+            .starts_with("Title: PyConf 2023 (updated)\n\n# Shipping"),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.text.contains("(Grace Hopper)\n\n# Caching All"),
+        "{}",
+        a.text
+    );
+    assert!(
+        a.text
+            .ends_with("- Invalidate on write\n- appended past the end\n"),
+        "{}",
+        a.text
+    );
     assert_eq!(a.c.document_text(&uri), (a.text.clone(), a.version));
     a.assert_alive("invalid ranges");
 }
@@ -100,43 +124,55 @@ fn protocol_abuse_gets_errors_not_a_crash() {
     a.c.change(&stranger, 5, json!([change_json((0, 0), (0, 0), "x")]));
     a.c.change(&stranger, 6, json!([{"text": "whole"}]));
     a.assert_alive("didChange for a document never opened");
-    let err = a
-        .c
-        .request("talknotes/documentText", json!({"uri": stranger}))
-        .expect_err("never opened");
+    let err =
+        a.c.request("talknotes/documentText", json!({"uri": stranger}))
+            .expect_err("never opened");
     assert_eq!(err["code"], -32602, "{err}");
 
     // An unknown request: MethodNotFound.
-    let err = a.c.request("talknotes/noSuchThing", json!({})).expect_err("unknown method");
+    let err =
+        a.c.request("talknotes/noSuchThing", json!({}))
+            .expect_err("unknown method");
     assert_eq!(err["code"], -32601, "MethodNotFound: {err}");
     // An unknown notification: ignored.
     a.c.notify("talknotes/noSuchNotification", json!({"x": 1}));
     a.assert_alive("unknown method");
 
     // Params of the wrong types: InvalidParams for requests.
-    let err = a
-        .c
-        .request("talknotes/documentText", json!({"uri": 42}))
-        .expect_err("uri is a number");
+    let err =
+        a.c.request("talknotes/documentText", json!({"uri": 42}))
+            .expect_err("uri is a number");
     assert_eq!(err["code"], -32602, "InvalidParams: {err}");
-    let err = a
-        .c
-        .request("textDocument/codeAction", json!({"textDocument": "nope", "range": [1, 2]}))
+    let err =
+        a.c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": "nope", "range": [1, 2]}),
+        )
         .expect_err("wrong shapes");
     assert_eq!(err["code"], -32602, "InvalidParams: {err}");
-    let err = a.c.request("talknotes/documentText", json!([])).expect_err("an array");
+    let err =
+        a.c.request("talknotes/documentText", json!([]))
+            .expect_err("an array");
     assert_eq!(err["code"], -32602, "InvalidParams: {err}");
     // ... and ignored for notifications.
-    a.c.notify("textDocument/didOpen", json!({"textDocument": {"uri": 7, "version": "one"}}));
-    a.c.notify("textDocument/didChange", json!({"textDocument": {"uri": a.uri}, "contentChanges": 3}));
-    a.c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": "not a uri", "type": 9}]}));
+    a.c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": 7, "version": "one"}}),
+    );
+    a.c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": a.uri}, "contentChanges": 3}),
+    );
+    a.c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": "not a uri", "type": 9}]}),
+    );
     a.assert_alive("wrong param types");
 
     // A second initialize: an error, not a crash.
-    let err = a
-        .c
-        .request("initialize", json!({"capabilities": {}}))
-        .expect_err("initialize twice");
+    let err =
+        a.c.request("initialize", json!({"capabilities": {}}))
+            .expect_err("initialize twice");
     assert_eq!(err["code"], -32600, "InvalidRequest: {err}");
     a.assert_alive("a second initialize");
 }
@@ -160,7 +196,11 @@ fn malformed_bodies_get_parse_errors_and_the_server_goes_on() {
         a.assert_alive(&format!("the body {:?}", String::from_utf8_lossy(body)));
     }
     // Each was answered with a ParseError (id null), not swallowed.
-    let parse_errors = a.c.orphan_errors.iter().filter(|e| e["error"]["code"] == -32700).count();
+    let parse_errors =
+        a.c.orphan_errors
+            .iter()
+            .filter(|e| e["error"]["code"] == -32700)
+            .count();
     assert_eq!(parse_errors, bodies.len(), "{:?}", a.c.orphan_errors);
 }
 
@@ -169,12 +209,18 @@ fn non_utf8_file_in_the_workspace() {
     let ws = Workspace::new();
     let uri = ws.write("control.md", CONTROL);
     // Latin-1 bytes: not UTF-8.
-    let latin1 = ws.write("latin1.md", b"# Caf\xe9 Talk (Ren\xe9 Dupont)\n\n- cr\xe8me br\xfbl\xe9e\n\xff\xfe\n");
+    let latin1 = ws.write(
+        "latin1.md",
+        b"# Caf\xe9 Talk (Ren\xe9 Dupont)\n\n- cr\xe8me br\xfbl\xe9e\n\xff\xfe\n",
+    );
     let mut a = Alive::start_in(ws, uri);
     // Read again after a change on disk, and reported as created/deleted.
     a.c.watched_file_changed(&latin1, 2);
     a.assert_alive("a non-UTF-8 file changed on disk");
-    a.ws.write("latin1-2.md", b"\x80\x81\x82 Caching All The Things (Nobody)\n");
+    a.ws.write(
+        "latin1-2.md",
+        b"\x80\x81\x82 Caching All The Things (Nobody)\n",
+    );
     let other = a.ws.uri("latin1-2.md");
     a.c.watched_file_changed(&other, 1);
     a.assert_alive("a non-UTF-8 file created");
@@ -193,7 +239,9 @@ fn big_notes(bytes: usize) -> String {
             ["Ada", "Grace", "Barbara", "Margaret"][i % 4]
         ));
         for j in 0..12 {
-            s.push_str(&format!("- note {j}: measure before and after – it’s café-grade 🐍 advice, see PEP 8\n"));
+            s.push_str(&format!(
+                "- note {j}: measure before and after – it’s café-grade 🐍 advice, see PEP 8\n"
+            ));
         }
         s.push('\n');
         i += 1;
@@ -240,14 +288,25 @@ fn huge_document() {
     assert!(text == big);
     assert_eq!(version, 1);
     let p = a.c.diagnostics_at(&uri, 1);
-    eprintln!("{:.1} MB document: text and diagnostics in {:?}", big.len() as f64 / 1e6, t0.elapsed());
+    eprintln!(
+        "{:.1} MB document: text and diagnostics in {:?}",
+        big.len() as f64 / 1e6,
+        t0.elapsed()
+    );
     assert_eq!(codes(&p), Vec::<String>::new(), "a clean big file");
     // An edit near the end of it.
     let end = position(&big, big.len(), Enc::Utf16);
-    a.c.change(&uri, 2, json!([change_json(end, end, "# Caching All The Things\n")]));
+    a.c.change(
+        &uri,
+        2,
+        json!([change_json(end, end, "# Caching All The Things\n")]),
+    );
     let p = a.c.diagnostics_at(&uri, 2);
     assert_eq!(codes(&p), ["missing-speaker"], "{}", pretty(&p));
-    assert_eq!(p["diagnostics"][0]["range"], lsp_range((end.0, 2), (end.0, 24)));
+    assert_eq!(
+        p["diagnostics"][0]["range"],
+        lsp_range((end.0, 2), (end.0, 24))
+    );
     a.c.close(&uri);
     a.assert_alive("a huge document");
 }
@@ -258,7 +317,9 @@ fn huge_document() {
 fn very_long_line() {
     let _one_at_a_time = heavy();
     let mut a = Alive::start();
-    let mut text = String::from("Title: PyConf 2023\n\n# Caching All The Things (Grace Hopper)\n\n- PEP3156 first, ");
+    let mut text = String::from(
+        "Title: PyConf 2023\n\n# Caching All The Things (Grace Hopper)\n\n- PEP3156 first, ",
+    );
     while text.chars().count() < 100_000 {
         text.push_str("it’s a café-grade 🐍 note – ");
     }
@@ -268,7 +329,12 @@ fn very_long_line() {
     a.c.open(&uri, &text, 1);
     let p = a.c.diagnostics_at(&uri, 1);
     eprintln!("100,000-character line: diagnostics in {:?}", t0.elapsed());
-    assert_eq!(codes(&p), ["pep-format", "pep-format", "missing-speaker"], "{}", pretty(&p));
+    assert_eq!(
+        codes(&p),
+        ["pep-format", "pep-format", "missing-speaker"],
+        "{}",
+        pretty(&p)
+    );
     let last = &with_code(&p, "pep-format")[1];
     assert_eq!(last["range"], range_of_nth(&text, "PEP3156", 1, Enc::Utf16));
     assert!(last["range"]["start"]["character"].as_u64().unwrap() > 100_000);
@@ -285,10 +351,13 @@ fn very_long_line() {
     let at = text.find(" last\n# Last Talk").unwrap();
     let pos = position(&text, at, Enc::Utf16);
     a.c.change(&uri, 3, json!([change_json(pos, pos, "🐍")]));
-    text.insert_str(at, "🐍");
+    text.insert(at, '🐍');
     assert_eq!(a.c.document_text(&uri), (text.clone(), 3));
     let p = a.c.diagnostics_at(&uri, 3);
-    assert_eq!(with_code(&p, "pep-format")[1]["range"], range_of_nth(&text, "PEP3156", 1, Enc::Utf16));
+    assert_eq!(
+        with_code(&p, "pep-format")[1]["range"],
+        range_of_nth(&text, "PEP3156", 1, Enc::Utf16)
+    );
     a.assert_alive("a 100,000-character line");
 }
 
@@ -300,7 +369,8 @@ fn very_long_line() {
 #[ignore = "server bug: PEP references on one long line are analysed in O(refs x line length)"]
 fn very_long_line_full_of_pep_references() {
     let mut a = Alive::start();
-    let mut text = String::from("Title: PyConf 2023\n\n# Caching All The Things (Grace Hopper)\n\n- ");
+    let mut text =
+        String::from("Title: PyConf 2023\n\n# Caching All The Things (Grace Hopper)\n\n- ");
     while text.len() < 100_000 {
         text.push_str("PEP3156 xyz ");
     }
@@ -309,7 +379,11 @@ fn very_long_line_full_of_pep_references() {
     a.c.open(&uri, &text, 1);
     let p = a.c.diagnostics_at(&uri, 1);
     let n = text.matches("PEP3156").count();
-    assert_eq!(with_code(&p, "pep-format").len(), n, "one pep-format per PEP3156");
+    assert_eq!(
+        with_code(&p, "pep-format").len(),
+        n,
+        "one pep-format per PEP3156"
+    );
     a.assert_alive("a 100 KB line of PEP references");
 }
 
@@ -320,7 +394,8 @@ fn deeply_nested_list() {
     let _one_at_a_time = heavy();
     let mut a = Alive::start();
     a.c.timeout = HEAVY_TIMEOUT;
-    let mut text = String::from("Title: PyConf 2023\n\n# Caching All The Things (Grace Hopper)\n\n");
+    let mut text =
+        String::from("Title: PyConf 2023\n\n# Caching All The Things (Grace Hopper)\n\n");
     for depth in 0..5000 {
         text.push_str(&"  ".repeat(depth));
         text.push_str("- deeper\n");
@@ -329,7 +404,10 @@ fn deeply_nested_list() {
     let t0 = Instant::now();
     a.c.open(&uri, &text, 1);
     let p = a.c.diagnostics_at(&uri, 1);
-    eprintln!("5,000 nested list levels: diagnostics in {:?}", t0.elapsed());
+    eprintln!(
+        "5,000 nested list levels: diagnostics in {:?}",
+        t0.elapsed()
+    );
     assert_eq!(codes(&p), Vec::<String>::new(), "{}", pretty(&p));
     // Edit the innermost item.
     let end = position(&text, text.len() - 1, Enc::Utf16);

@@ -17,7 +17,11 @@ struct Seeds {
 impl Seeds {
     /// The file whose name starts with `prefix` (`"002"`).
     fn name(&self, prefix: &str) -> String {
-        let mut names: Vec<&String> = self.texts.keys().filter(|n| n.starts_with(prefix)).collect();
+        let mut names: Vec<&String> = self
+            .texts
+            .keys()
+            .filter(|n| n.starts_with(prefix))
+            .collect();
         assert_eq!(names.len(), 1, "one seed file {prefix}_*: {names:?}");
         names.pop().unwrap().clone()
     }
@@ -32,7 +36,10 @@ impl Seeds {
     fn span(&self, f: &Value) -> String {
         let text = &self.texts[&Seeds::file_of(f)];
         let offset = |line: &Value, col: &Value| {
-            let (line, col) = (line.as_u64().unwrap() as usize, col.as_u64().unwrap() as usize);
+            let (line, col) = (
+                line.as_u64().unwrap() as usize,
+                col.as_u64().unwrap() as usize,
+            );
             let start: usize = text.split('\n').take(line - 1).map(|l| l.len() + 1).sum();
             let l = text[start..].split('\n').next().unwrap();
             start + l.char_indices().nth(col - 1).map_or(l.len(), |(i, _)| i)
@@ -54,13 +61,25 @@ impl Seeds {
     /// `needle`.
     fn line_of(&self, prefix: &str, needle: &str) -> u64 {
         let text = &self.texts[&self.name(prefix)];
-        text.split('\n').position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle:?} not in {prefix}")) as u64 + 1
+        text.split('\n')
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} not in {prefix}")) as u64
+            + 1
     }
 
     fn show(&self) -> String {
         self.findings
             .iter()
-            .map(|f| format!("{} {}:{} {} {:?}", Seeds::file_of(f), f["line"], f["column"], f["rule"], self.span(f)))
+            .map(|f| {
+                format!(
+                    "{} {}:{} {} {:?}",
+                    Seeds::file_of(f),
+                    f["line"],
+                    f["column"],
+                    f["rule"],
+                    self.span(f)
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -70,11 +89,21 @@ fn load() -> Option<Seeds> {
     let shared = repo_root().join("../shared");
     let seeds = shared.join("seeds");
     if !seeds.is_dir() {
-        eprintln!("note: {} does not exist; seeds test skipped", seeds.display());
+        eprintln!(
+            "note: {} does not exist; seeds test skipped",
+            seeds.display()
+        );
         return None;
     }
     let out = server_command()
-        .args(["--check", "../shared/seeds", "--pep-index", "../shared/data/peps.json", "--format", "json"])
+        .args([
+            "--check",
+            "../shared/seeds",
+            "--pep-index",
+            "../shared/data/peps.json",
+            "--format",
+            "json",
+        ])
         .current_dir(repo_root())
         .env_remove("TALKNOTES_PEP_INDEX")
         .output()
@@ -86,7 +115,11 @@ fn load() -> Option<Seeds> {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    assert_eq!(report["errors"], serde_json::json!([]), "every seed is readable");
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([]),
+        "every seed is readable"
+    );
     let mut texts = HashMap::new();
     for entry in std::fs::read_dir(&seeds).unwrap() {
         let path: PathBuf = entry.unwrap().path();
@@ -109,7 +142,10 @@ fn seeds_report_the_real_mistakes() {
     let all = s.show();
 
     // 000: the seven talk headings without a speaker; not the keynote.
-    let mut ms = spans(&s.of("000", "missing-speaker")).into_iter().map(String::from).collect::<Vec<_>>();
+    let mut ms = spans(&s.of("000", "missing-speaker"))
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
     ms.sort();
     let mut expected = vec![
         "Thinking Outside the GIL with AsyncIO and Multiprocessing",
@@ -125,7 +161,9 @@ fn seeds_report_the_real_mistakes() {
     let keynote = s.line_of("000", "Keynote: Dan Callahan");
     let name000 = s.name("000");
     assert!(
-        !s.findings.iter().any(|f| Seeds::file_of(f) == name000 && f["line"] == keynote),
+        !s.findings
+            .iter()
+            .any(|f| Seeds::file_of(f) == name000 && f["line"] == keynote),
         "nothing on the keynote:\n{all}"
     );
 
@@ -141,11 +179,21 @@ fn seeds_report_the_real_mistakes() {
     let mismatch = s.of("002", "pep-mismatch");
     assert_eq!(spans(&mismatch), ["Pep503"], "{all}");
     assert!(mismatch[0].1.contains("PEP 513"), "{}", mismatch[0].1);
-    assert!(spans(&s.of("002", "pep-format")).contains(&"Pep503"), "{all}");
-    assert!(spans(&s.of("004", "pep-format")).contains(&"PEP3156"), "{all}");
+    assert!(
+        spans(&s.of("002", "pep-format")).contains(&"Pep503"),
+        "{all}"
+    );
+    assert!(
+        spans(&s.of("004", "pep-format")).contains(&"PEP3156"),
+        "{all}"
+    );
 
     // The stray backtick in an issue number.
-    assert_eq!(spans(&s.of("002", "malformed-issue")), ["bpo-262`49"], "{all}");
+    assert_eq!(
+        spans(&s.of("002", "malformed-issue")),
+        ["bpo-262`49"],
+        "{all}"
+    );
 
     // A talk 002 notes without its speaker, which 001 notes with him.
     let grok = s
@@ -159,8 +207,15 @@ fn seeds_report_the_real_mistakes() {
 
     // 004: paragraph talks without a speaker.
     let ms004 = s.of("004", "missing-speaker");
-    for title in ["Cache me if you can", "Porting from Python 2 to 3", "Python Packaging"] {
-        assert!(spans(&ms004).contains(&title), "missing-speaker on {title:?} in 004:\n{all}");
+    for title in [
+        "Cache me if you can",
+        "Porting from Python 2 to 3",
+        "Python Packaging",
+    ] {
+        assert!(
+            spans(&ms004).contains(&title),
+            "missing-speaker on {title:?} in 004:\n{all}"
+        );
     }
 }
 
@@ -173,7 +228,8 @@ fn seeds_stay_quiet_where_the_notes_are_right() {
     for f in &s.findings {
         let span = s.span(f);
         let digits: String = span.chars().filter(char::is_ascii_digit).collect();
-        let pep_rule = ["pep-format", "unknown-pep", "pep-mismatch"].contains(&f["rule"].as_str().unwrap());
+        let pep_rule =
+            ["pep-format", "unknown-pep", "pep-mismatch"].contains(&f["rule"].as_str().unwrap());
         if pep_rule && ["461", "509", "747", "3156"].contains(&digits.as_str()) {
             assert!(
                 f["rule"] == "pep-format" && span == "PEP3156",
@@ -187,12 +243,19 @@ fn seeds_stay_quiet_where_the_notes_are_right() {
     let random = s.line_of("002", "# Random notes");
     let name002 = s.name("002");
     assert!(
-        !s.findings.iter().any(|f| Seeds::file_of(f) == name002 && f["line"] == random),
+        !s.findings
+            .iter()
+            .any(|f| Seeds::file_of(f) == name002 && f["line"] == random),
         "nothing on # Random notes:\n{all}"
     );
 
     // Nothing on correctly spelled speakers, wherever they are.
-    for name in ["Victor Stinner", "Yury Selivanov", "Erik Rose", "Brandon Rhodes"] {
+    for name in [
+        "Victor Stinner",
+        "Yury Selivanov",
+        "Erik Rose",
+        "Brandon Rhodes",
+    ] {
         assert!(
             !s.findings.iter().any(|f| s.span(f).contains(name)),
             "a finding on {name}:\n{all}"

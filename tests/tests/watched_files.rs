@@ -62,13 +62,23 @@ fn changed_file_updates_another_open_documents_diagnostics() {
     c.watched_file_changed(&euroconf, CHANGED);
     let p = c.wait_for_diagnostics(
         &pyconf,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] != PLAIN),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] != PLAIN)
+        },
         TIMEOUT,
     );
-    assert_eq!(missing_speaker_message(&p), named("euroconf-2023.md", "Margaret Hamilton"));
+    assert_eq!(
+        missing_speaker_message(&p),
+        named("euroconf-2023.md", "Margaret Hamilton")
+    );
     assert_eq!(p["version"], 1, "still the open document's version");
     let d = &with_code(&p, "missing-speaker")[0];
-    assert_eq!(d["relatedInformation"][0]["location"]["uri"], euroconf.as_str());
+    assert_eq!(
+        d["relatedInformation"][0]["location"]["uri"],
+        euroconf.as_str()
+    );
     assert_eq!(
         d["relatedInformation"][0]["location"]["range"],
         range_of(EUROCONF, "Margaret Hamilton", Enc::Utf16)
@@ -79,10 +89,16 @@ fn changed_file_updates_another_open_documents_diagnostics() {
     c.watched_file_changed(&euroconf, CHANGED);
     let p = c.wait_for_diagnostics(
         &pyconf,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] == PLAIN),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] == PLAIN)
+        },
         TIMEOUT,
     );
-    assert!(with_code(&p, "missing-speaker")[0].get("relatedInformation").is_none());
+    assert!(with_code(&p, "missing-speaker")[0]
+        .get("relatedInformation")
+        .is_none());
 }
 
 #[test]
@@ -103,23 +119,39 @@ fn created_and_deleted_files() {
     let p = c.wait_for_diagnostics(&pyconf, |p| !has_code(p, "broken-link"), TIMEOUT);
     assert_eq!(
         codes(&p),
-        ["pep-format", "unknown-pep", "malformed-issue", "missing-speaker"],
+        [
+            "pep-format",
+            "unknown-pep",
+            "malformed-issue",
+            "missing-speaker"
+        ],
         "{}",
         pretty(&p)
     );
 
     // A new conference file noting the talk with a speaker is created.
-    let devconf_text = "Title: DevConf 2023\n\n# Caching All The Things (Katherine Johnson)\n\n- Caches lie\n";
+    let devconf_text =
+        "Title: DevConf 2023\n\n# Caching All The Things (Katherine Johnson)\n\n- Caches lie\n";
     let devconf = ws.write("devconf-2023.md", devconf_text);
     c.watched_file_changed(&devconf, CREATED);
     let p = c.wait_for_diagnostics(
         &pyconf,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] != PLAIN),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] != PLAIN)
+        },
         TIMEOUT,
     );
-    assert_eq!(missing_speaker_message(&p), named("devconf-2023.md", "Katherine Johnson"));
+    assert_eq!(
+        missing_speaker_message(&p),
+        named("devconf-2023.md", "Katherine Johnson")
+    );
     let d = &with_code(&p, "missing-speaker")[0];
-    assert_eq!(d["relatedInformation"][0]["location"]["uri"], devconf.as_str());
+    assert_eq!(
+        d["relatedInformation"][0]["location"]["uri"],
+        devconf.as_str()
+    );
     assert_eq!(
         d["relatedInformation"][0]["location"]["range"],
         range_of(devconf_text, "Katherine Johnson", Enc::Utf16)
@@ -130,7 +162,11 @@ fn created_and_deleted_files() {
     c.watched_file_changed(&devconf, DELETED);
     c.wait_for_diagnostics(
         &pyconf,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] == PLAIN),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] == PLAIN)
+        },
         TIMEOUT,
     );
     std::fs::remove_file(ws.path("missing.md")).unwrap();
@@ -138,11 +174,20 @@ fn created_and_deleted_files() {
     let p = c.wait_for_diagnostics(&pyconf, |p| has_code(p, "broken-link"), TIMEOUT);
     assert_eq!(
         codes(&p),
-        ["pep-format", "unknown-pep", "malformed-issue", "broken-link", "missing-speaker"],
+        [
+            "pep-format",
+            "unknown-pep",
+            "malformed-issue",
+            "broken-link",
+            "missing-speaker"
+        ],
         "{}",
         pretty(&p)
     );
-    assert_eq!(with_code(&p, "broken-link")[0]["range"], range_of(PYCONF, "missing.md", Enc::Utf16));
+    assert_eq!(
+        with_code(&p, "broken-link")[0]["range"],
+        range_of(PYCONF, "missing.md", Enc::Utf16)
+    );
 }
 
 #[test]
@@ -152,30 +197,51 @@ fn an_open_buffer_wins_over_the_disk_until_closed() {
     let euroconf = ws.write("euroconf-2023.md", EUROCONF_WITHOUT_CACHING);
     let (mut c, _) = Client::start(&ws.root, None);
     c.open(&pyconf, PYCONF, 1);
-    assert_eq!(missing_speaker_message(&c.diagnostics_at(&pyconf, 1)), PLAIN);
+    assert_eq!(
+        missing_speaker_message(&c.diagnostics_at(&pyconf, 1)),
+        PLAIN
+    );
 
     // The other file, edited in the editor (not saved), notes the talk.
     c.open(&euroconf, EUROCONF_WITHOUT_CACHING, 1);
     c.change(&euroconf, 2, serde_json::json!([{"text": EUROCONF}]));
     let p = c.wait_for_diagnostics(
         &pyconf,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] != PLAIN),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] != PLAIN)
+        },
         TIMEOUT,
     );
-    assert_eq!(missing_speaker_message(&p), named("euroconf-2023.md", "Margaret Hamilton"));
+    assert_eq!(
+        missing_speaker_message(&p),
+        named("euroconf-2023.md", "Margaret Hamilton")
+    );
 
     // A change on disk to an open document does not override its buffer.
     ws.write("euroconf-2023.md", EUROCONF_WITHOUT_CACHING);
     c.watched_file_changed(&euroconf, CHANGED);
-    c.change(&pyconf, 2, serde_json::json!([change_json((0, 0), (0, 0), "")]));
+    c.change(
+        &pyconf,
+        2,
+        serde_json::json!([change_json((0, 0), (0, 0), "")]),
+    );
     let p = c.diagnostics_at(&pyconf, 2);
-    assert_eq!(missing_speaker_message(&p), named("euroconf-2023.md", "Margaret Hamilton"));
+    assert_eq!(
+        missing_speaker_message(&p),
+        named("euroconf-2023.md", "Margaret Hamilton")
+    );
 
     // Closed without saving: the disk is the truth again.
     c.close(&euroconf);
     let p = c.wait_for_diagnostics(
         &pyconf,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] == PLAIN),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] == PLAIN)
+        },
         TIMEOUT,
     );
     assert_eq!(p["version"], 2);

@@ -31,7 +31,12 @@ fn rule_severities_from_initialization_options() {
     let p = c.diagnostics_at(&uri, 1);
     assert_eq!(
         codes(&p),
-        ["pep-format", "unknown-pep", "malformed-issue", "broken-link"],
+        [
+            "pep-format",
+            "unknown-pep",
+            "malformed-issue",
+            "broken-link"
+        ],
         "{}",
         pretty(&p)
     );
@@ -56,22 +61,57 @@ fn did_change_configuration_updates_open_documents() {
             "rules": {"missing-speaker": "off", "malformed-issue": "hint"}
         }}}),
     );
-    let p = c.wait_for_diagnostics(&uri, |p| with_code(p, "missing-speaker").is_empty(), TIMEOUT);
-    assert_eq!(codes(&p), ["pep-format", "unknown-pep", "malformed-issue", "broken-link"], "{}", pretty(&p));
+    let p = c.wait_for_diagnostics(
+        &uri,
+        |p| with_code(p, "missing-speaker").is_empty(),
+        TIMEOUT,
+    );
+    assert_eq!(
+        codes(&p),
+        [
+            "pep-format",
+            "unknown-pep",
+            "malformed-issue",
+            "broken-link"
+        ],
+        "{}",
+        pretty(&p)
+    );
     assert_eq!(severity_of(&p, "malformed-issue"), Some(json!(4)));
 
     // Without a PEP index, no unknown-pep.
-    c.notify("workspace/didChangeConfiguration", json!({"settings": {"talknotes": {}}}));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"talknotes": {}}}),
+    );
     let p = c.wait_for_diagnostics(&uri, |p| with_code(p, "unknown-pep").is_empty(), TIMEOUT);
-    assert_eq!(codes(&p), ["pep-format", "malformed-issue", "broken-link", "missing-speaker"], "{}", pretty(&p));
+    assert_eq!(
+        codes(&p),
+        [
+            "pep-format",
+            "malformed-issue",
+            "broken-link",
+            "missing-speaker"
+        ],
+        "{}",
+        pretty(&p)
+    );
 
     // Invalid settings: a warning to the user, diagnostics unchanged.
     c.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": {"talknotes": {"rules": {"no-such-rule": "off"}}}}),
     );
-    let msg = c.wait_for_notification("window/showMessage", |n| n["method"] == "window/showMessage");
-    assert!(msg["params"]["message"].as_str().unwrap().contains("no-such-rule"), "{msg}");
+    let msg = c.wait_for_notification("window/showMessage", |n| {
+        n["method"] == "window/showMessage"
+    });
+    assert!(
+        msg["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-rule"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -82,7 +122,12 @@ fn talknotes_toml_and_its_changes() {
     let (mut c, _) = Client::start(&ws.root, None);
     c.open(&uri, PYCONF, 1);
     let p = c.diagnostics_at(&uri, 1);
-    assert_eq!(severity_of(&p, "broken-link"), Some(json!(2)), "{}", pretty(&p));
+    assert_eq!(
+        severity_of(&p, "broken-link"),
+        Some(json!(2)),
+        "{}",
+        pretty(&p)
+    );
 
     let toml = ws.write("talknotes.toml", "[rules]\nbroken-link = \"off\"\n");
     c.watched_file_changed(&toml, 2);
@@ -111,7 +156,11 @@ fn workspace_folders_added_and_removed() {
     );
     let p = c.wait_for_diagnostics(
         &uri,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] != plain),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] != plain)
+        },
         TIMEOUT,
     );
     assert_eq!(
@@ -125,7 +174,11 @@ fn workspace_folders_added_and_removed() {
     );
     c.wait_for_diagnostics(
         &uri,
-        |p| with_code(p, "missing-speaker").iter().any(|d| d["message"] == plain),
+        |p| {
+            with_code(p, "missing-speaker")
+                .iter()
+                .any(|d| d["message"] == plain)
+        },
         TIMEOUT,
     );
 }
@@ -135,7 +188,10 @@ fn file_names_that_need_percent_encoding() {
     let ws = Workspace::new();
     let uri = ws.write("pyconf 2023 #1.md", PYCONF);
     let other = ws.write("euro conf – 2023.md", EUROCONF);
-    assert!(uri.contains("%20") && uri.contains("%23") && other.contains("%E2%80%93"), "{uri} {other}");
+    assert!(
+        uri.contains("%20") && uri.contains("%23") && other.contains("%E2%80%93"),
+        "{uri} {other}"
+    );
     let (mut c, _) = Client::start(&ws.root, None);
     c.open(&uri, PYCONF, 1);
     let p = c.diagnostics_at(&uri, 1);
@@ -145,14 +201,24 @@ fn file_names_that_need_percent_encoding() {
         "talk “Caching All The Things” has no speaker; euro conf – 2023.md notes the same talk \
          as given by Margaret Hamilton"
     );
-    assert_eq!(d["relatedInformation"][0]["location"]["uri"], other.as_str());
+    assert_eq!(
+        d["relatedInformation"][0]["location"]["uri"],
+        other.as_str()
+    );
     // Links to the other file, with spaces and a dash in its name: in
     // angle brackets, and percent-encoded. (`#` would start a fragment.)
-    for (version, target) in [(2, "<euro conf – 2023.md>"), (3, "euro%20conf%20%E2%80%93%202023.md")] {
+    for (version, target) in [
+        (2, "<euro conf – 2023.md>"),
+        (3, "euro%20conf%20%E2%80%93%202023.md"),
+    ] {
         let text = PYCONF.replace("(missing.md)", &format!("({target})"));
         c.change(&uri, version, json!([{"text": text}]));
         let p = c.diagnostics_at(&uri, version);
-        assert!(with_code(&p, "broken-link").is_empty(), "{target}: {}", pretty(&p));
+        assert!(
+            with_code(&p, "broken-link").is_empty(),
+            "{target}: {}",
+            pretty(&p)
+        );
     }
 }
 
@@ -166,7 +232,11 @@ fn documents_outside_the_workspace_and_untitled() {
     let untitled = "untitled:Untitled-1";
     c.open(untitled, PYCONF, 1);
     let p = c.diagnostics_at(untitled, 1);
-    assert!(!with_code(&p, "missing-speaker").is_empty(), "{}", pretty(&p));
+    assert!(
+        !with_code(&p, "missing-speaker").is_empty(),
+        "{}",
+        pretty(&p)
+    );
     assert_eq!(c.document_text(untitled), (PYCONF.to_string(), 1));
 
     // A file outside every workspace folder.
@@ -174,7 +244,11 @@ fn documents_outside_the_workspace_and_untitled() {
     let outside = elsewhere.write("pyconf-2023.md", PYCONF);
     c.open(&outside, PYCONF, 1);
     let p = c.diagnostics_at(&outside, 1);
-    assert!(!with_code(&p, "missing-speaker").is_empty(), "{}", pretty(&p));
+    assert!(
+        !with_code(&p, "missing-speaker").is_empty(),
+        "{}",
+        pretty(&p)
+    );
 
     // Both can be edited and closed.
     c.change(untitled, 2, json!([change_json((0, 0), (0, 0), "x")]));
