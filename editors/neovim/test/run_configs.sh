@@ -27,7 +27,8 @@ trap 'rm -rf "$bin"' EXIT
 ln -s "$server" "$bin/talknotes-ls"
 
 echo "== neovim configs: $("$nvim" --version | head -n 1), server $server"
-export TALKNOTES_NVIM_CONFIG_DIR=$(dirname "$here")
+TALKNOTES_NVIM_CONFIG_DIR=$(dirname "$here")
+export TALKNOTES_NVIM_CONFIG_DIR
 export TALKNOTES_NVIM_WORKSPACE=$here/workspace
 set +e
 PATH="$bin:$PATH" timeout --kill-after=5 "${TALKNOTES_NVIM_TIMEOUT:-60}" \
