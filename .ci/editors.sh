@@ -4,7 +4,10 @@
 # Usage: bash .ci/editors.sh [PATH/TO/talknotes-ls]
 #
 #   VS Code  npm ci, tsc --noEmit, eslint, esbuild bundle, node --test,
-#            vsce package (offline) → prints the .vsix path
+#            vsce package (offline) → prints the .vsix path; with a server
+#            binary as argument also test/server.test.ts against it (the
+#            extension's settings at initialize and in didChangeConfiguration,
+#            the "Indexing notes" progress)
 #   Helix    languages.toml parses and says what its README promises
 #   Neovim   with a server binary as argument: installs Debian's neovim if
 #            nvim is missing, checks the test harness and the shipped configs
@@ -21,6 +24,13 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 server=${1:-}
+if [ -n "$server" ]; then
+  if [ ! -f "$server" ] || [ ! -x "$server" ]; then
+    echo "not an executable file: $server" >&2
+    exit 2
+  fi
+  server=$(cd "$(dirname "$server")" && pwd)/$(basename "$server")
+fi
 
 results=()
 passed=0
@@ -102,6 +112,11 @@ elif step "vscode: npm ci" in_dir "$vscode" npm ci --no-audit --no-fund; then
   step "vscode: lint (eslint)" in_dir "$vscode" npx --no-install eslint . || true
   step "vscode: bundle (esbuild)" in_dir "$vscode" node esbuild.mjs --production || true
   step "vscode: unit tests (node --test)" in_dir "$vscode" npm test || true
+  if [ -n "$server" ]; then
+    # The settings object the extension builds, sent to the real server.
+    step "vscode: server contract vs $server" \
+      in_dir "$vscode" env TALKNOTES_LS="$server" node --test out/test/server.test.js || true
+  fi
   step "vscode: package (vsce)" in_dir "$vscode" package_vsix || true
   vsix=$(find "$root/$vscode" -maxdepth 1 -name '*.vsix' | head -n 1)
   [ -n "$vsix" ] && echo "vsix: $vsix"
