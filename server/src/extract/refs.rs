@@ -72,7 +72,13 @@ pub fn pep_refs(text: &str, range: TextRange, out: &mut Vec<PepRef>) {
 /// The words after a reference on its line, up to a sentence end: what the
 /// note says the PEP is about (`PEP3156 - asyncio`).
 fn context_after(text: &str, from: usize) -> String {
-    let rest = &text[from..];
+    // Only the next few words matter: a bounded look keeps a line of
+    // thousands of references linear.
+    let mut end = (from + 240).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let rest = &text[from..end];
     let line = rest.split('\n').next().unwrap_or("");
     let line = line.trim_start_matches(|c: char| {
         c == ':' || c == '-' || c == '–' || c == ',' || c.is_whitespace()

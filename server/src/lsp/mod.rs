@@ -5,6 +5,7 @@
 mod capabilities;
 mod convert;
 mod diagnostics;
+mod framing;
 mod indexing;
 mod server;
 mod state;
@@ -41,9 +42,14 @@ pub fn run_stdio(pep_index: Option<PathBuf>) -> i32 {
         let (service, socket) = LspService::build(|client| Server::new(client, pep_index))
             .custom_method("talknotes/documentText", Server::document_text)
             .custom_method("talknotes/debugPanic", Server::debug_panic)
+            .custom_method(framing::INVALID_MESSAGE, Server::invalid_message)
             .finish();
         let service = Guard::new(service);
-        tower_lsp::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // Frames pass through the sanitizer: a malformed body must not end
+        // tower-lsp's reader.
+        let (to_server, from_sanitizer) = tokio::io::duplex(1 << 20);
+        tokio::spawn(framing::sanitize(tokio::io::stdin(), to_server));
+        tower_lsp::Server::new(from_sanitizer, tokio::io::stdout(), socket)
             .serve(service)
             .await;
     });

@@ -68,6 +68,13 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Stands in for a message that was not JSON-RPC (see `framing`).
+    pub async fn invalid_message(&self, _params: Value) -> Result<Value> {
+        Err(Error::parse_error())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct DocumentTextParams {
     pub uri: Url,
