@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod fixtures;
+
 /// The longest any single wait may take by default: tests fail, they never
 /// hang. A test may give one client more ([`Client::timeout`]).
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -783,5 +785,3 @@ mod tests {
         assert_eq!(s, "a🐍é-y");
     }
 }
-
-pub mod fixtures;
