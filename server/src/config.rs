@@ -102,6 +102,34 @@ impl Settings {
         Ok(settings)
     }
 
+    /// For editors: unknown rule codes are dropped and reported, the rest of
+    /// the settings still apply (one typo must not lose the PEP index path).
+    pub fn from_json_lenient(value: &serde_json::Value) -> anyhow::Result<(Settings, Vec<String>)> {
+        let value = value.get("talknotes").unwrap_or(value);
+        let mut settings: Settings = serde_json::from_value(value.clone())?;
+        let unknown: Vec<String> = settings
+            .rules
+            .keys()
+            .filter(|code| Rule::from_code(code).is_none())
+            .cloned()
+            .collect();
+        let warnings = unknown
+            .iter()
+            .map(|code| {
+                settings.rules.remove(code);
+                format!(
+                    "unknown rule {code:?} in talknotes settings, ignored (known: {})",
+                    Rule::ALL
+                        .iter()
+                        .map(|r| r.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        Ok((settings, warnings))
+    }
+
     /// Unknown rule codes are an error: a typo there would silently do nothing.
     fn validate(&self) -> anyhow::Result<()> {
         for code in self.rules.keys() {
@@ -189,6 +217,18 @@ mod tests {
         assert_eq!(from_toml.severity(Rule::MissingSpeaker), None);
         assert_eq!(from_toml.severity(Rule::PepFormat), Some(Severity::Warning));
         assert_eq!(from_toml.severity(Rule::BrokenLink), Some(Severity::Error));
+    }
+
+    #[test]
+    fn editors_get_the_rest_of_their_settings_despite_an_unknown_rule() {
+        let (s, warnings) = Settings::from_json_lenient(&serde_json::json!({
+            "talknotes": {"pepIndex": "p.json", "rules": {"missing-speakers": "off", "pep-format": "off"}}
+        }))
+        .unwrap();
+        assert_eq!(s.pep_index.as_deref(), Some(std::path::Path::new("p.json")));
+        assert_eq!(s.severity(Rule::PepFormat), None);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("missing-speakers"));
     }
 
     #[test]

@@ -111,15 +111,22 @@ impl LanguageServer for Server {
         *self.state.roots.write().unwrap_or_else(|e| e.into_inner()) = roots;
 
         if let Some(opts) = &params.initialization_options {
-            match Settings::from_json(opts) {
-                Ok(s) => {
+            match Settings::from_json_lenient(opts) {
+                Ok((s, warnings)) => {
                     *self
                         .state
                         .client_settings
                         .write()
-                        .unwrap_or_else(|e| e.into_inner()) = s
+                        .unwrap_or_else(|e| e.into_inner()) = s;
+                    for w in warnings {
+                        // Allowed during initialize (LSP: window/showMessage).
+                        self.client.show_message(MessageType::WARNING, w).await;
+                    }
                 }
-                Err(e) => tracing::warn!("initializationOptions: {e:#}"),
+                Err(e) => {
+                    let msg = format!("talknotes initializationOptions: {e:#}");
+                    self.client.show_message(MessageType::WARNING, msg).await;
+                }
             }
         }
         self.state.load_config();
@@ -241,14 +248,17 @@ impl LanguageServer for Server {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if !params.settings.is_null() {
-            match Settings::from_json(&params.settings) {
-                Ok(s) => {
+            match Settings::from_json_lenient(&params.settings) {
+                Ok((s, warnings)) => {
                     *self
                         .state
                         .client_settings
                         .write()
                         .unwrap_or_else(|e| e.into_inner()) = s;
                     self.state.load_peps();
+                    for w in warnings {
+                        self.client.show_message(MessageType::WARNING, w).await;
+                    }
                 }
                 Err(e) => {
                     let msg = format!("talknotes settings: {e:#}");
