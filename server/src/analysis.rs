@@ -60,6 +60,25 @@ impl Snapshot {
         }
     }
 
+    /// A snapshot over a files map and facts kept up to date elsewhere (the
+    /// server's [`crate::index::IncrementalIndex`]): nothing is copied.
+    pub fn from_shared(
+        files: Arc<HashMap<Url, Arc<NoteFile>>>,
+        facts: Arc<Facts>,
+        peps: Option<Arc<PepIndex>>,
+        settings: Arc<Settings>,
+        roots: Vec<PathBuf>,
+    ) -> Snapshot {
+        Snapshot {
+            files,
+            facts,
+            peps,
+            settings,
+            roots: Arc::new(roots),
+            fs: Arc::new(RealFileSystem),
+        }
+    }
+
     pub fn file(&self, url: &Url) -> Option<Arc<NoteFile>> {
         self.files.get(url).cloned()
     }

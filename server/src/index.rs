@@ -66,6 +66,17 @@ impl NoteFile {
         h.finish()
     }
 
+    /// A hash of what other files' rules read from this file besides
+    /// [`Facts`]: its headings (links to `other.md#anchor`).
+    pub fn anchors_signature(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for heading in &self.model.headings {
+            heading.anchor.hash(&mut h);
+            heading.text.hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// A short name for messages: the file name.
     pub fn display_name(&self) -> String {
         self.url
@@ -98,17 +109,36 @@ pub fn percent_decode(s: &str) -> String {
 #[derive(Default)]
 pub struct Workspace {
     files: DashMap<Url, Arc<NoteFile>>,
+    /// URLs inserted or removed since the last [`Workspace::take_changed`]:
+    /// what an [`IncrementalIndex`] has to look at again.
+    changed: std::sync::Mutex<HashSet<Url>>,
 }
 
 impl Workspace {
     pub fn insert(&self, file: NoteFile) -> Arc<NoteFile> {
         let file = Arc::new(file);
         self.files.insert(file.url.clone(), file.clone());
+        self.mark_changed(&file.url);
         file
     }
 
     pub fn remove(&self, url: &Url) -> Option<Arc<NoteFile>> {
-        self.files.remove(url).map(|(_, f)| f)
+        let removed = self.files.remove(url).map(|(_, f)| f);
+        self.mark_changed(url);
+        removed
+    }
+
+    fn mark_changed(&self, url: &Url) {
+        self.changed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(url.clone());
+    }
+
+    /// The URLs inserted or removed since the last call.
+    pub fn take_changed(&self) -> Vec<Url> {
+        let mut changed = self.changed.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut *changed).into_iter().collect()
     }
 
     pub fn get(&self, url: &Url) -> Option<Arc<NoteFile>> {
@@ -154,7 +184,7 @@ impl Place {
 
 /// The workspace-wide facts rules compare one file against, computed once
 /// per snapshot.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone, PartialEq)]
 pub struct Facts {
     /// Speaker name as written → where it is written as a speaker.
     pub speakers: HashMap<String, Vec<Place>>,
@@ -260,7 +290,9 @@ pub fn titles_match(a: &str, b: &str) -> bool {
 
 /// Pairs of spellings a typo apart, and which one is the better attested:
 /// a known name (PEP author, catalog) beats an unknown one; otherwise the
-/// spelling used more often wins; a tie says nothing.
+/// spelling used more often wins; a tie says nothing. Among several better
+/// spellings of one name, the best attested wins, then the first in
+/// alphabetical order (so that the result never depends on hash order).
 fn speaker_typos(
     speakers: &HashMap<String, Vec<Place>>,
     known: &HashSet<String>,
@@ -269,11 +301,7 @@ fn speaker_typos(
     // and bucketing keeps this far from quadratic in the number of speakers.
     let mut buckets: HashMap<char, Vec<(&str, usize, bool)>> = HashMap::new();
     for (name, places) in speakers {
-        let first = name
-            .chars()
-            .next()
-            .map(|c| c.to_lowercase().next().unwrap_or(c));
-        if let Some(c) = first {
+        if let Some(c) = bucket_of(name) {
             buckets
                 .entry(c)
                 .or_default()
@@ -284,7 +312,7 @@ fn speaker_typos(
         if speakers.contains_key(name) {
             continue;
         }
-        if let Some(c) = name.chars().next().and_then(|c| c.to_lowercase().next()) {
+        if let Some(c) = bucket_of(name) {
             if let Some(b) = buckets.get_mut(&c) {
                 b.push((name, 0, true));
             }
@@ -296,36 +324,319 @@ fn speaker_typos(
     for names in buckets.values() {
         for (i, &(a, a_count, a_known)) in names.iter().enumerate() {
             for &(b, b_count, b_known) in &names[i + 1..] {
-                let budget = if a.len().min(b.len()) < 12 { 1 } else { 2 };
-                if a.len().abs_diff(b.len()) > budget
-                    || a.split(' ').count() != b.split(' ').count()
-                    || !crate::similarity::damerau_within(a, b, budget)
-                {
+                if !typo_pair(a, b) {
                     continue;
                 }
-                // Case-only differences are style, not typos.
-                if a.to_lowercase() == b.to_lowercase() {
+                let (loser, winner) = if b_count > 0 && beats((a_known, a_count), (b_known, b_count)) {
+                    (b, (a_known, a_count, a))
+                } else if a_count > 0 && beats((b_known, b_count), (a_known, a_count)) {
+                    (a, (b_known, b_count, b))
+                } else {
                     continue;
-                }
-                let a_wins = (a_known && !b_known) || (a_known == b_known && a_count > b_count);
-                let b_wins = (b_known && !a_known) || (a_known == b_known && b_count > a_count);
-                let (loser, winner) = match (a_wins, b_wins) {
-                    (true, _) if b_count > 0 => (b, (a_known, a_count, a)),
-                    (_, true) if a_count > 0 => (a, (b_known, b_count, b)),
-                    _ => continue,
                 };
                 let entry = best.entry(loser).or_insert(winner);
-                if (winner.0, winner.1) > (entry.0, entry.1) {
+                if better_winner(winner, *entry) {
                     *entry = winner;
                 }
             }
         }
     }
-    let out: HashMap<String, String> = best
-        .into_iter()
+    best.into_iter()
         .map(|(loser, (_, _, winner))| (loser.to_string(), winner.to_string()))
-        .collect();
-    out
+        .collect()
+}
+
+/// Names are compared only with names of the same bucket: their first
+/// letter, lowercased.
+fn bucket_of(name: &str) -> Option<char> {
+    name.chars()
+        .next()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+}
+
+/// Whether two spellings are a typo apart (case-only differences are
+/// style, not typos).
+fn typo_pair(a: &str, b: &str) -> bool {
+    let budget = if a.len().min(b.len()) < 12 { 1 } else { 2 };
+    a.len().abs_diff(b.len()) <= budget
+        && a.split(' ').count() == b.split(' ').count()
+        && crate::similarity::damerau_within(a, b, budget)
+        && a.to_lowercase() != b.to_lowercase()
+}
+
+/// Whether spelling `w` (known, count) is better attested than `l`.
+fn beats(w: (bool, usize), l: (bool, usize)) -> bool {
+    (w.0 && !l.0) || (w.0 == l.0 && w.1 > l.1)
+}
+
+/// Of two better spellings, whether `a` is preferred over `b`.
+fn better_winner(a: (bool, usize, &str), b: (bool, usize, &str)) -> bool {
+    (a.0, a.1, std::cmp::Reverse(a.2)) > (b.0, b.1, std::cmp::Reverse(b.2))
+}
+
+impl Facts {
+    /// Updates the facts for one file: `old` is what they were built with
+    /// for its URL (None: the file was not there), `new` what replaces it
+    /// (None: the file is gone). The result equals [`Facts::build`] over
+    /// the new set of files (`tests/incremental.rs` checks it), at the
+    /// cost of the file's talks and the speakers whose counts changed.
+    pub fn update(&mut self, url: &Url, old: Option<&NoteFile>, new: Option<&NoteFile>) {
+        let mut names: HashSet<String> = HashSet::new();
+        let mut first_words: HashSet<String> = HashSet::new();
+        if let Some(old) = old {
+            if let Some(p) = &old.path {
+                self.paths.remove(p);
+            }
+            for talk in &old.model.talks {
+                for s in &talk.speakers {
+                    if let Some(places) = self.speakers.get_mut(&s.name) {
+                        places.retain(|p| p.url != *url);
+                        if places.is_empty() {
+                            self.speakers.remove(&s.name);
+                        }
+                    }
+                    names.insert(s.name.clone());
+                }
+                if talk.keynote {
+                    continue;
+                }
+                let key = title_key(&talk.title);
+                let Some(entry) = self.talks.get_mut(&key) else {
+                    continue;
+                };
+                let before = entry.first().cloned();
+                entry.retain(|(u, _)| u != url);
+                let first = key.split(' ').next().unwrap_or("").to_string();
+                if entry.is_empty() {
+                    self.talks.remove(&key);
+                    if let Some(keys) = self.talk_keys_by_first_word.get_mut(&first) {
+                        keys.retain(|k| *k != key);
+                        if keys.is_empty() {
+                            self.talk_keys_by_first_word.remove(&first);
+                        }
+                    }
+                } else if entry.first() != before.as_ref() {
+                    first_words.insert(first);
+                }
+            }
+        }
+        if let Some(new) = new {
+            if let Some(p) = &new.path {
+                self.paths.insert(p.clone(), url.clone());
+            }
+            for (i, talk) in new.model.talks.iter().enumerate() {
+                for (k, s) in talk.speakers.iter().enumerate() {
+                    let place = Place {
+                        url: url.clone(),
+                        talk: i,
+                        speaker: k,
+                    };
+                    let places = self.speakers.entry(s.name.clone()).or_default();
+                    let at = places.partition_point(|p| {
+                        (&p.url, p.talk, p.speaker) < (&place.url, place.talk, place.speaker)
+                    });
+                    places.insert(at, place);
+                    names.insert(s.name.clone());
+                }
+                if talk.keynote {
+                    continue;
+                }
+                let key = title_key(&talk.title);
+                if key.is_empty() {
+                    continue;
+                }
+                let entry = self.talks.entry(key.clone()).or_default();
+                let at = entry.partition_point(|(u, j)| (u, *j) < (url, i));
+                entry.insert(at, (url.clone(), i));
+                let first = key.split(' ').next().unwrap_or("").to_string();
+                if entry.len() == 1 {
+                    self.talk_keys_by_first_word
+                        .entry(first.clone())
+                        .or_default()
+                        .push(key);
+                    first_words.insert(first);
+                } else if at == 0 {
+                    first_words.insert(first);
+                }
+            }
+        }
+        // Keys of a first word are in the order `build` meets them: by
+        // their first (url, talk).
+        for first in first_words {
+            if let Some(keys) = self.talk_keys_by_first_word.get_mut(&first) {
+                let talks = &self.talks;
+                keys.sort_by(|a, b| talks.get(a).and_then(|v| v.first()).cmp(&talks.get(b).and_then(|v| v.first())));
+            }
+        }
+        self.update_typos(&names);
+    }
+
+    /// Recomputes the typo of every name whose count may have changed
+    /// (`names`) and of the names a typo away from them: nothing else can
+    /// change.
+    fn update_typos(&mut self, names: &HashSet<String>) {
+        if names.is_empty() {
+            return;
+        }
+        let mut affected: HashSet<String> = names.clone();
+        for name in names {
+            let Some(c) = bucket_of(name) else { continue };
+            for other in self.speakers.keys().chain(self.known_names.iter()) {
+                if bucket_of(other) == Some(c) && typo_pair(name, other) {
+                    affected.insert(other.clone());
+                }
+            }
+        }
+        for name in affected {
+            match self.best_spelling(&name) {
+                Some(better) => {
+                    self.speaker_typos.insert(name, better);
+                }
+                None => {
+                    self.speaker_typos.remove(&name);
+                }
+            }
+        }
+    }
+
+    /// The better attested spelling a typo away from `name`, as
+    /// [`speaker_typos`] decides it.
+    fn best_spelling(&self, name: &str) -> Option<String> {
+        let count = self.speakers.get(name).map_or(0, Vec::len);
+        if count == 0 {
+            return None;
+        }
+        let me = (self.known_names.contains(name), count);
+        let c = bucket_of(name)?;
+        let mut best: Option<(bool, usize, &str)> = None;
+        let candidates = self
+            .speakers
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.len()))
+            .chain(
+                self.known_names
+                    .iter()
+                    .filter(|n| !self.speakers.contains_key(*n))
+                    .map(|n| (n.as_str(), 0)),
+            );
+        for (other, other_count) in candidates {
+            if other == name || bucket_of(other) != Some(c) || !typo_pair(name, other) {
+                continue;
+            }
+            let them = (self.known_names.contains(other), other_count);
+            if !beats(them, me) {
+                continue;
+            }
+            let cand = (them.0, them.1, other);
+            if best.is_none_or(|b| better_winner(cand, b)) {
+                best = Some(cand);
+            }
+        }
+        best.map(|(_, _, n)| n.to_string())
+    }
+}
+
+/// The workspace's files and facts, kept between snapshots and updated for
+/// the files that changed: a keystroke costs the edited file, not the
+/// workspace. Also says whether the change can affect other files'
+/// diagnostics.
+pub struct IncrementalIndex {
+    files: Arc<HashMap<Url, Arc<NoteFile>>>,
+    facts: Arc<Facts>,
+    /// Per file: (facts signature, anchors signature).
+    signatures: HashMap<Url, (u64, u64)>,
+}
+
+/// What [`IncrementalIndex::apply`] changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexChange {
+    /// Files that changed (or came or went).
+    pub files: Vec<Url>,
+    /// Whether anything other files' diagnostics read changed: the facts,
+    /// or the headings of a file that changed.
+    pub cross_file: bool,
+}
+
+/// Beyond this many changed files, facts are rebuilt rather than updated.
+const REBUILD_ABOVE: usize = 64;
+
+impl IncrementalIndex {
+    pub fn new(files: Vec<Arc<NoteFile>>, known_names: HashSet<String>) -> IncrementalIndex {
+        let facts = Arc::new(Facts::build(&files, known_names));
+        let signatures = files
+            .iter()
+            .map(|f| (f.url.clone(), (f.facts_signature(), f.anchors_signature())))
+            .collect();
+        IncrementalIndex {
+            files: Arc::new(files.into_iter().map(|f| (f.url.clone(), f)).collect()),
+            facts,
+            signatures,
+        }
+    }
+
+    pub fn files(&self) -> Arc<HashMap<Url, Arc<NoteFile>>> {
+        self.files.clone()
+    }
+
+    pub fn facts(&self) -> Arc<Facts> {
+        self.facts.clone()
+    }
+
+    /// Brings the index up to date for `urls`, each looked up with `get`
+    /// (None: no longer in the workspace).
+    pub fn apply(
+        &mut self,
+        urls: &[Url],
+        get: impl Fn(&Url) -> Option<Arc<NoteFile>>,
+    ) -> IndexChange {
+        let mut change = IndexChange::default();
+        let mut facts_changed = Vec::new();
+        // Copy-on-write: free when no snapshot holds the map any more.
+        let files = Arc::make_mut(&mut self.files);
+        for url in urls {
+            let new = get(url);
+            let old = match &new {
+                Some(f) => files.insert(url.clone(), f.clone()),
+                None => files.remove(url),
+            };
+            if let (Some(a), Some(b)) = (&old, &new) {
+                if Arc::ptr_eq(a, b) {
+                    continue;
+                }
+            }
+            if old.is_none() && new.is_none() {
+                continue;
+            }
+            change.files.push(url.clone());
+            let sig = new
+                .as_ref()
+                .map(|f| (f.facts_signature(), f.anchors_signature()));
+            let old_sig = match sig {
+                Some(s) => self.signatures.insert(url.clone(), s),
+                None => self.signatures.remove(url),
+            };
+            let facts_sig = |s: Option<(u64, u64)>| s.map(|s| s.0);
+            let anchors_sig = |s: Option<(u64, u64)>| s.map(|s| s.1);
+            if facts_sig(sig) != facts_sig(old_sig) {
+                facts_changed.push((url.clone(), old, new));
+                change.cross_file = true;
+            } else if anchors_sig(sig) != anchors_sig(old_sig) {
+                change.cross_file = true;
+            }
+        }
+        if facts_changed.len() > REBUILD_ABOVE {
+            let mut all: Vec<Arc<NoteFile>> = self.files.values().cloned().collect();
+            all.sort_by(|a, b| a.url.cmp(&b.url));
+            let known = self.facts.known_names.clone();
+            self.facts = Arc::new(Facts::build(&all, known));
+        } else if !facts_changed.is_empty() {
+            let facts = Arc::make_mut(&mut self.facts);
+            for (url, old, new) in &facts_changed {
+                facts.update(url, old.as_deref(), new.as_deref());
+            }
+        }
+        change
+    }
 }
 
 #[cfg(test)]

@@ -191,6 +191,60 @@ fn for_each_inline_node<'t>(tree: &'t Tree, mut f: impl FnMut(Node<'t>)) {
     }
 }
 
+/// Like [`for_each_inline_node`], but only in the subtrees that touch one
+/// of `dirty` (sorted, non-overlapping byte ranges).
+fn for_each_inline_node_in<'t>(
+    tree: &'t Tree,
+    dirty: &[(usize, usize)],
+    mut f: impl FnMut(Node<'t>),
+) {
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let inside = in_ranges(dirty, node.start_byte(), node.end_byte());
+        let inline = is_inline_kind(&node);
+        if inside && inline {
+            f(node);
+        }
+        if inside && !inline && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// Whether `[start, end]` touches one of `ranges` (sorted, non-overlapping).
+fn in_ranges(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let i = ranges.partition_point(|&(_, e)| e < start);
+    ranges
+        .get(i)
+        .is_some_and(|&(s, e)| touches(s, e, start, end))
+}
+
+/// For a single edit: the block tree's changed ranges plus the edit's new
+/// extent, sorted and merged. None for several edits (their extents would
+/// have to be mapped through each other: the whole tree is walked instead).
+fn dirty_ranges(edits: &[InputEdit], changed: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> {
+    let [edit] = edits else {
+        return None;
+    };
+    let mut all = changed.to_vec();
+    all.push((edit.start_byte, edit.new_end_byte));
+    all.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(all.len());
+    for (s, e) in all {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    Some(merged)
+}
+
 /// The node's named children that tree-sitter-md leaves out of the inline
 /// parse. Like tree-sitter-md, this starts looking at the *second* child.
 fn excluded_children(node: Node) -> impl Iterator<Item = Node> {
@@ -319,7 +373,7 @@ impl Syntax {
             }
 
             let mut inlines = BTreeMap::new();
-            for_each_inline_node(&block, |node| {
+            let mut visit = |node: Node| {
                 let key = (node.start_byte(), node.end_byte());
                 let reused = kept
                     .remove(&key)
@@ -327,7 +381,24 @@ impl Syntax {
                 if let Some(inline) = reused.or_else(|| p.parse_inline(text, node)) {
                     inlines.insert(key, inline);
                 }
-            });
+            };
+            match dirty_ranges(edits, &changed) {
+                // One edit: only the block tree's changed ranges and the
+                // edit's new extent can hold inline nodes that differ;
+                // everywhere else the new tree has exactly the old inline
+                // nodes, shifted (that is what `changed_ranges` reports), so
+                // only the dirty regions are walked and the other trees are
+                // carried over without looking at the block tree at all.
+                Some(dirty) => {
+                    for_each_inline_node_in(&block, &dirty, &mut visit);
+                    for (key, inline) in kept {
+                        if !in_ranges(&dirty, key.0, key.1) {
+                            inlines.insert(key, inline);
+                        }
+                    }
+                }
+                None => for_each_inline_node(&block, visit),
+            }
             self.block = block;
             self.inlines = inlines;
         })

@@ -79,12 +79,15 @@ struct SizeReport {
     indexed_warm_ms: Vec<f64>,
     edit_ms: Vec<f64>,
     speaker_edit_ms: Vec<f64>,
+    edit_cpu_ms: Vec<f64>,
+    speaker_edit_cpu_ms: Vec<f64>,
     completion_ms: Option<Vec<f64>>,
     symbol_ms: Option<Vec<f64>>,
     rss_mb: Vec<f64>,
     rss_warm_mb: Vec<f64>,
     check_s: Vec<f64>,
     bare_parse_s: Vec<f64>,
+    load: Vec<f64>,
 }
 
 pub fn run(opts: &Options) -> Result<(), String> {
@@ -164,6 +167,8 @@ fn measure_size(opts: &Options, bin: &Path, size: usize) -> Result<SizeReport, S
         report.indexed_cold_ms.push(cold.indexed_ms);
         report.edit_ms.extend(cold.edit_ms);
         report.speaker_edit_ms.extend(cold.speaker_edit_ms);
+        report.edit_cpu_ms.push(cold.edit_cpu_ms);
+        report.speaker_edit_cpu_ms.push(cold.speaker_edit_cpu_ms);
         if let Some(c) = cold.completion_ms {
             report.completion_ms.get_or_insert_with(Vec::new).extend(c);
         }
@@ -179,6 +184,7 @@ fn measure_size(opts: &Options, bin: &Path, size: usize) -> Result<SizeReport, S
         eprintln!("[{size}] run {}: --check and bare parse", run + 1);
         report.check_s.push(check(bin, &root, &cache)?);
         report.bare_parse_s.push(bare_parse(&notes));
+        report.load.extend(load_average());
     }
     Ok(report)
 }
@@ -213,6 +219,9 @@ struct Session {
     indexed_ms: f64,
     edit_ms: Vec<f64>,
     speaker_edit_ms: Vec<f64>,
+    /// The server's CPU time (user + system) per edit, from /proc.
+    edit_cpu_ms: f64,
+    speaker_edit_cpu_ms: f64,
     completion_ms: Option<Vec<f64>>,
     symbol_ms: Option<Vec<f64>>,
     rss_mb: f64,
@@ -292,6 +301,8 @@ fn session(
         indexed_ms,
         edit_ms: Vec::new(),
         speaker_edit_ms: Vec::new(),
+        edit_cpu_ms: f64::NAN,
+        speaker_edit_cpu_ms: f64::NAN,
         completion_ms: None,
         symbol_ms: None,
         rss_mb: 0.0,
@@ -299,8 +310,18 @@ fn session(
     if full {
         let spots = Spots::find(large, &text)?;
         let mut version = 1;
+        let pid = c.pid();
+        let per_edit = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) if opts.edits > 0 => (b - a) / opts.edits as f64,
+            _ => f64::NAN,
+        };
+        let cpu0 = cpu_ms(pid);
         s.edit_ms = edits(&mut c, &uri, &text, spots.notes_line_end, opts.edits, &mut version)?;
+        let cpu1 = cpu_ms(pid);
         s.speaker_edit_ms = edits(&mut c, &uri, &text, spots.speaker_end, opts.edits, &mut version)?;
+        let cpu2 = cpu_ms(pid);
+        s.edit_cpu_ms = per_edit(cpu0, cpu1);
+        s.speaker_edit_cpu_ms = per_edit(cpu1, cpu2);
         if completion {
             let (line, character) = utf16_position(&text, spots.speaker_inside);
             let mut v = Vec::new();
@@ -455,6 +476,27 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The process's CPU time so far (user + system), in ms: fields 14 and 15
+/// of /proc/PID/stat, in clock ticks (100 per second on Linux).
+fn cpu_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) * 10.0)
+}
+
+/// The 1-minute load average: how busy the machine was.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// `talknotes-ls --check root`, output discarded: wall seconds.
 fn check(bin: &Path, root: &Path, cache: &Path) -> Result<f64, String> {
     let start = Instant::now();
@@ -583,6 +625,12 @@ fn table(reports: &[(usize, SizeReport)], opts: &Options) -> String {
     row(&mut out, "edit in a speaker → diagnostics p50 / p95", &|r| {
         pp(&r.speaker_edit_ms)
     });
+    row(&mut out, "server CPU per edit in notes / in a speaker", &|r| {
+        match (median(&r.edit_cpu_ms), median(&r.speaker_edit_cpu_ms)) {
+            (Some(a), Some(b)) => format!("{a:.1} / {b:.1} ms"),
+            _ => "–".into(),
+        }
+    });
     row(&mut out, "completion at a speaker p50 / p95", &|r| {
         opt_pp(&r.completion_ms)
     });
@@ -596,6 +644,9 @@ fn table(reports: &[(usize, SizeReport)], opts: &Options) -> String {
     });
     row(&mut out, "bare tree-sitter-md read + parse", &|r| {
         one(&r.bare_parse_s, "s", 2)
+    });
+    row(&mut out, "machine load (1-min average, 2 cores)", &|r| {
+        one(&r.load, "", 1)
     });
     row(&mut out, "`--check` / bare parse", &|r| {
         match (median(&r.check_s), median(&r.bare_parse_s)) {

@@ -1,8 +1,15 @@
 //! Publishing diagnostics: debounced by a generation counter, computed on a
-//! snapshot off the async threads, for every open document (rules are
-//! cross-file), the edited document first, with the document's version.
+//! snapshot off the async threads, with the document's version.
+//!
+//! After an edit the edited document's diagnostics are computed and
+//! published first, on their own. The other open documents are recomputed
+//! only when something they may read changed: the workspace facts
+//! (speakers, talk titles), the headings of a file that changed, a file
+//! their current diagnostics point into (related information), or their
+//! own text; and always after a change that is not an edit (open of the
+//! workspace, close, files on disk, settings).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,80 +18,221 @@ use url::Url;
 
 use super::convert;
 use super::state::{lock, State};
+use crate::analysis::Snapshot;
 
 /// Long enough to fold a burst of keystrokes into one run, short enough to
 /// feel immediate.
 const DEBOUNCE: Duration = Duration::from_millis(8);
 
-/// Which documents currently show diagnostics, to clear them when they go.
+/// What is shown, and what the documents other than the edited one still
+/// need.
 #[derive(Default)]
 pub struct Published {
-    urls: Mutex<HashSet<Url>>,
+    inner: Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    /// Open documents showing diagnostics → the other files their related
+    /// information points into.
+    shown: HashMap<Url, HashSet<Url>>,
+    /// Numbers the runs (and full refreshes) in the order they start.
+    seq: u64,
+    /// A full refresh asked for and not yet done (since run `seq`).
+    full_since: Option<u64>,
+    /// Facts or headings changed and the other documents were not
+    /// recomputed since.
+    cross_since: Option<u64>,
+    /// Files changed since the other documents were last recomputed.
+    changed: HashMap<Url, u64>,
+}
+
+impl Pending {
+    /// The run `seq` recomputed every document that needed it.
+    fn done(&mut self, seq: u64) {
+        if self.full_since.is_some_and(|s| s <= seq) {
+            self.full_since = None;
+        }
+        if self.cross_since.is_some_and(|s| s <= seq) {
+            self.cross_since = None;
+        }
+        self.changed.retain(|_, s| *s > seq);
+    }
 }
 
 pub fn schedule(state: Arc<State>, client: Client, published: Arc<Published>, first: Option<Url>) {
     let generation = state.bump();
+    if first.is_none() {
+        let mut p = lock(&published.inner);
+        p.seq += 1;
+        let seq = p.seq;
+        p.full_since.get_or_insert(seq);
+    }
     tokio::spawn(async move {
         tokio::time::sleep(DEBOUNCE).await;
-        if state.generation.load(std::sync::atomic::Ordering::SeqCst) != generation {
+        let current = |state: &State| {
+            state.generation.load(std::sync::atomic::Ordering::SeqCst) == generation
+        };
+        if !current(&state) {
             return; // a newer change will publish
         }
-        let s = state.clone();
-        let computed = tokio::task::spawn_blocking(move || compute(&s, first)).await;
-        let batches = match computed {
-            Ok(b) => b,
+        let (s, p) = (state.clone(), published.clone());
+        let run = match tokio::task::spawn_blocking(move || begin(&s, &p, first)).await {
+            Ok(run) => run,
             Err(e) => {
                 tracing::error!("diagnostics failed: {e}");
                 return;
             }
         };
         // A newer edit arrived while computing: its own run will publish.
-        if state.generation.load(std::sync::atomic::Ordering::SeqCst) != generation {
+        if !current(&state) {
             return;
         }
-        let mut now = HashSet::new();
-        for (url, version, diags) in batches {
-            if !diags.is_empty() {
-                now.insert(url.clone());
+        if let Some(batch) = run.first {
+            publish(&client, &published, batch).await;
+        }
+        if !run.others.is_empty() {
+            let (s, snapshot, others) = (state.clone(), run.snapshot, run.others);
+            let computed = tokio::task::spawn_blocking(move || {
+                others
+                    .iter()
+                    .filter_map(|u| compute(&s, &snapshot, u))
+                    .collect::<Vec<_>>()
+            })
+            .await;
+            let batches = match computed {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::error!("diagnostics failed: {e}");
+                    return;
+                }
+            };
+            if !current(&state) {
+                return;
             }
-            client.publish_diagnostics(url, diags, version).await;
+            for batch in batches {
+                publish(&client, &published, batch).await;
+            }
         }
         // Documents that showed diagnostics and are no longer open.
         let stale: Vec<Url> = {
-            let mut urls = lock(&published.urls);
-            let stale = urls.difference(&now).cloned().collect::<Vec<_>>();
-            *urls = now;
+            let mut p = lock(&published.inner);
+            p.done(run.seq);
+            let stale: Vec<Url> = p
+                .shown
+                .keys()
+                .filter(|u| !state.is_open(u))
+                .cloned()
+                .collect();
+            for u in &stale {
+                p.shown.remove(u);
+            }
             stale
         };
         for url in stale {
-            if !state.is_open(&url) {
-                client.publish_diagnostics(url, Vec::new(), None).await;
-            }
+            client.publish_diagnostics(url, Vec::new(), None).await;
         }
     });
 }
 
-type Batch = (Url, Option<i32>, Vec<tower_lsp::lsp_types::Diagnostic>);
+type Diagnostics = Vec<tower_lsp::lsp_types::Diagnostic>;
 
-fn compute(state: &State, first: Option<Url>) -> Vec<Batch> {
-    let snapshot = state.snapshot();
-    let enc = state.encoding();
-    let mut urls = state.open_urls();
-    if let Some(first) = first {
-        if let Some(i) = urls.iter().position(|u| *u == first) {
-            let u = urls.remove(i);
-            urls.insert(0, u);
+struct Batch {
+    url: Url,
+    version: Option<i32>,
+    diagnostics: Diagnostics,
+}
+
+struct Run {
+    seq: u64,
+    snapshot: Snapshot,
+    /// The edited document's diagnostics, computed.
+    first: Option<Batch>,
+    /// The other open documents that need recomputing.
+    others: Vec<Url>,
+}
+
+async fn publish(client: &Client, published: &Published, batch: Batch) {
+    {
+        let mut p = lock(&published.inner);
+        if batch.diagnostics.is_empty() {
+            p.shown.remove(&batch.url);
+        } else {
+            let refs: HashSet<Url> = batch
+                .diagnostics
+                .iter()
+                .flat_map(|d| d.related_information.iter().flatten())
+                .map(|r| r.location.uri.clone())
+                .filter(|u| *u != batch.url)
+                .collect();
+            p.shown.insert(batch.url.clone(), refs);
         }
     }
-    urls.into_iter()
-        .filter_map(|url| {
-            let file = snapshot.file(&url)?;
-            let diags = snapshot
-                .check_file(&file)
-                .iter()
-                .map(|f| convert::diagnostic(f, &file, &snapshot, enc))
-                .collect();
-            Some((url, file.version, diags))
-        })
-        .collect()
+    client
+        .publish_diagnostics(batch.url, batch.diagnostics, batch.version)
+        .await;
+}
+
+/// Takes the snapshot, records what changed, computes the edited
+/// document's diagnostics and decides which other documents need theirs.
+fn begin(state: &State, published: &Published, first: Option<Url>) -> Run {
+    let (snapshot, change) = state.snapshot_delta();
+    let open = state.open_urls();
+    let (seq, others) = {
+        let mut p = lock(&published.inner);
+        p.seq += 1;
+        let seq = p.seq;
+        match change {
+            None => {
+                p.full_since.get_or_insert(seq);
+            }
+            Some(change) => {
+                if change.cross_file {
+                    p.cross_since.get_or_insert(seq);
+                }
+                for u in change.files {
+                    p.changed.insert(u, seq);
+                }
+            }
+        }
+        let everything = p.full_since.is_some() || p.cross_since.is_some();
+        let others: Vec<Url> = open
+            .iter()
+            .filter(|u| Some(*u) != first.as_ref())
+            .filter(|u| {
+                everything
+                    || p.changed.contains_key(*u)
+                    || p
+                        .shown
+                        .get(*u)
+                        .is_some_and(|refs| refs.iter().any(|r| p.changed.contains_key(r)))
+            })
+            .cloned()
+            .collect();
+        (seq, others)
+    };
+    let first = first
+        .filter(|u| open.contains(u))
+        .and_then(|u| compute(state, &snapshot, &u));
+    Run {
+        seq,
+        snapshot,
+        first,
+        others,
+    }
+}
+
+fn compute(state: &State, snapshot: &Snapshot, url: &Url) -> Option<Batch> {
+    let enc = state.encoding();
+    let file = snapshot.file(url)?;
+    let diagnostics = snapshot
+        .check_file(&file)
+        .iter()
+        .map(|f| convert::diagnostic(f, &file, snapshot, enc))
+        .collect();
+    Some(Batch {
+        url: url.clone(),
+        version: file.version,
+        diagnostics,
+    })
 }

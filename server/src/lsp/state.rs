@@ -12,12 +12,10 @@ use url::Url;
 use crate::analysis::{known_names, Snapshot};
 use crate::config::{Settings, CONFIG_FILE};
 use crate::document::{ChangeError, Document, TextChange};
-use crate::index::{Facts, NoteFile, Workspace};
+use crate::index::{IncrementalIndex, IndexChange, NoteFile, Workspace};
 use crate::pep_index::PepIndex;
 use crate::position::PositionEncoding;
 
-/// Facts and the per-file signatures they were built from.
-type FactsCache = (HashMap<Url, u64>, Arc<Facts>);
 
 pub struct State {
     pub docs: Mutex<HashMap<Url, Document>>,
@@ -33,8 +31,9 @@ pub struct State {
     pub peps: RwLock<Option<Arc<PepIndex>>>,
     /// Bumped on every change that may alter diagnostics.
     pub generation: AtomicU64,
-    /// Facts and the per-file signatures they were built from.
-    facts: Mutex<Option<FactsCache>>,
+    /// Files and facts kept between snapshots, updated for the files that
+    /// changed (None: rebuilt from scratch at the next snapshot).
+    facts: Mutex<Option<IncrementalIndex>>,
 }
 
 impl State {
@@ -194,28 +193,35 @@ impl State {
         *lock(&self.facts) = None;
     }
 
-    /// An immutable view for one round of analysis. Facts are rebuilt only
-    /// when some file's contribution to them changed.
+    /// An immutable view for one round of analysis (for request handlers;
+    /// diagnostics use [`State::snapshot_delta`]).
+    #[allow(dead_code)]
     pub fn snapshot(&self) -> Snapshot {
-        let files = self.workspace.snapshot();
+        self.snapshot_delta().0
+    }
+
+    /// A snapshot and what changed since the previous one. The files map
+    /// and the facts are updated for the files that changed only (facts
+    /// only when a file's contribution to them changed); None for the
+    /// change means everything was rebuilt.
+    pub fn snapshot_delta(&self) -> (Snapshot, Option<IndexChange>) {
         let peps = self.peps.read().unwrap_or_else(|e| e.into_inner()).clone();
         let settings = Arc::new(self.settings());
         let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let signatures: HashMap<Url, u64> = files
-            .iter()
-            .map(|f| (f.url.clone(), f.facts_signature()))
-            .collect();
         let mut cache = lock(&self.facts);
-        let facts = match cache.as_ref() {
-            Some((sigs, facts)) if *sigs == signatures => facts.clone(),
-            _ => {
-                let facts = Arc::new(Facts::build(&files, known_names(peps.as_deref())));
-                *cache = Some((signatures, facts.clone()));
-                facts
-            }
-        };
+        let changed = self.workspace.take_changed();
+        let change = cache
+            .as_mut()
+            .map(|index| index.apply(&changed, |u| self.workspace.get(u)));
+        let index = cache.get_or_insert_with(|| {
+            IncrementalIndex::new(self.workspace.snapshot(), known_names(peps.as_deref()))
+        });
+        let (files, facts) = (index.files(), index.facts());
         drop(cache);
-        Snapshot::new_with_facts(files, facts, peps, settings, roots)
+        (
+            Snapshot::from_shared(files, facts, peps, settings, roots),
+            change,
+        )
     }
 }
 
