@@ -136,8 +136,16 @@ mod incremental {
         let mut v = 0;
         b.bench_local(|| {
             v += 2;
-            doc.apply_changes(&[TextChange::replace(at, at, "x")], v - 1, PositionEncoding::Utf16);
-            doc.apply_changes(&[TextChange::replace(at, after, "")], v, PositionEncoding::Utf16);
+            doc.apply_changes(
+                &[TextChange::replace(at, at, "x")],
+                v - 1,
+                PositionEncoding::Utf16,
+            );
+            doc.apply_changes(
+                &[TextChange::replace(at, after, "")],
+                v,
+                PositionEncoding::Utf16,
+            );
         });
     }
 

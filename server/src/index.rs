@@ -327,13 +327,14 @@ fn speaker_typos(
                 if !typo_pair(a, b) {
                     continue;
                 }
-                let (loser, winner) = if b_count > 0 && beats((a_known, a_count), (b_known, b_count)) {
-                    (b, (a_known, a_count, a))
-                } else if a_count > 0 && beats((b_known, b_count), (a_known, a_count)) {
-                    (a, (b_known, b_count, b))
-                } else {
-                    continue;
-                };
+                let (loser, winner) =
+                    if b_count > 0 && beats((a_known, a_count), (b_known, b_count)) {
+                        (b, (a_known, a_count, a))
+                    } else if a_count > 0 && beats((b_known, b_count), (a_known, a_count)) {
+                        (a, (b_known, b_count, b))
+                    } else {
+                        continue;
+                    };
                 let entry = best.entry(loser).or_insert(winner);
                 if better_winner(winner, *entry) {
                     *entry = winner;
@@ -465,7 +466,12 @@ impl Facts {
         for first in first_words {
             if let Some(keys) = self.talk_keys_by_first_word.get_mut(&first) {
                 let talks = &self.talks;
-                keys.sort_by(|a, b| talks.get(a).and_then(|v| v.first()).cmp(&talks.get(b).and_then(|v| v.first())));
+                keys.sort_by(|a, b| {
+                    talks
+                        .get(a)
+                        .and_then(|v| v.first())
+                        .cmp(&talks.get(b).and_then(|v| v.first()))
+                });
             }
         }
         self.update_typos(&names);

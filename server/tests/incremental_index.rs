@@ -78,8 +78,16 @@ const SNIPPETS: &[&str] = &[
 
 #[derive(Clone, Debug)]
 enum Op {
-    Insert { file: usize, at: f64, snippet: usize },
-    Delete { file: usize, at: f64, len: usize },
+    Insert {
+        file: usize,
+        at: f64,
+        snippet: usize,
+    },
+    Delete {
+        file: usize,
+        at: f64,
+        len: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -236,15 +244,25 @@ fn typo_winner_follows_the_counts() {
     };
     let file = |name: &str, text: &str| Arc::new(NoteFile::analyse(url(name), text, None));
     let mut files: HashMap<Url, Arc<NoteFile>> = HashMap::new();
-    files.insert(url("a.md"), file("a.md", &note(&["Astrid Mbatha", "Astrid Mbatha"])));
+    files.insert(
+        url("a.md"),
+        file("a.md", &note(&["Astrid Mbatha", "Astrid Mbatha"])),
+    );
     files.insert(url("b.md"), file("b.md", &note(&["Astrid Mbahta"])));
     let mut index = IncrementalIndex::new(sorted(&files), HashSet::new());
     assert_eq!(
-        index.facts().speaker_typos.get("Astrid Mbahta").map(String::as_str),
+        index
+            .facts()
+            .speaker_typos
+            .get("Astrid Mbahta")
+            .map(String::as_str),
         Some("Astrid Mbatha")
     );
     // b.md now spells it three times: the other spelling becomes the typo.
-    let b = file("b.md", &note(&["Astrid Mbahta", "Astrid Mbahta", "Astrid Mbahta"]));
+    let b = file(
+        "b.md",
+        &note(&["Astrid Mbahta", "Astrid Mbahta", "Astrid Mbahta"]),
+    );
     files.insert(url("b.md"), b);
     let change = index.apply(&[url("b.md")], |u| files.get(u).cloned());
     assert!(change.cross_file);
@@ -258,7 +276,10 @@ fn typo_winner_follows_the_counts() {
     // An edit that leaves speakers and titles alone changes nothing shared.
     let same = file(
         "b.md",
-        &format!("{}\nmore notes\n", note(&["Astrid Mbahta", "Astrid Mbahta", "Astrid Mbahta"])),
+        &format!(
+            "{}\nmore notes\n",
+            note(&["Astrid Mbahta", "Astrid Mbahta", "Astrid Mbahta"])
+        ),
     );
     files.insert(url("b.md"), same);
     let change = index.apply(&[url("b.md")], |u| files.get(u).cloned());
@@ -269,5 +290,8 @@ fn typo_winner_follows_the_counts() {
     let change = index.apply(&[url("b.md")], |u| files.get(u).cloned());
     assert!(change.cross_file);
     assert!(index.facts().speaker_typos.is_empty());
-    assert_eq!(*index.facts(), Facts::build(&sorted(&files), HashSet::new()));
+    assert_eq!(
+        *index.facts(),
+        Facts::build(&sorted(&files), HashSet::new())
+    );
 }

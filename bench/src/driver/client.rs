@@ -95,7 +95,10 @@ impl Client {
     }
 
     pub fn stderr_tail(&self) -> String {
-        self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn send(&mut self, msg: &Value) -> Instant {

@@ -36,7 +36,7 @@ impl Default for Options {
 }
 
 /// The longest any one wait may take.
-const LONG: Duration = Duration::from_secs(300);
+const LONG: Duration = Duration::from_secs(1800);
 const SHORT: Duration = Duration::from_secs(20);
 
 /// A folder deleted when dropped.
@@ -112,7 +112,14 @@ fn build_server() -> Result<PathBuf, String> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     eprintln!("building the release server…");
     let status = Command::new(cargo)
-        .args(["build", "--release", "-p", "talknotes-ls", "--bin", "talknotes-ls"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "talknotes-ls",
+            "--bin",
+            "talknotes-ls",
+        ])
         .arg("--manifest-path")
         .arg(&manifest)
         .status()
@@ -131,10 +138,9 @@ fn build_server() -> Result<PathBuf, String> {
 }
 
 fn measure_size(opts: &Options, bin: &Path, size: usize) -> Result<SizeReport, String> {
-    let base = opts.work_dir.join(format!(
-        "talknotes-bench-{size}-{}",
-        std::process::id()
-    ));
+    let base = opts
+        .work_dir
+        .join(format!("talknotes-bench-{size}-{}", std::process::id()));
     let _guard = TempDir(base.clone());
     let root = base.join("notes");
     eprintln!("[{size}] generating into {}", root.display());
@@ -266,7 +272,10 @@ fn session(
     let init = c.response(id, SHORT)?;
     let caps = init.msg["result"]["capabilities"].clone();
     let init_ms = ms(init.at - c.spawned);
-    let has = |k: &str| caps.get(k).is_some_and(|v| !v.is_null() && *v != json!(false));
+    let has = |k: &str| {
+        caps.get(k)
+            .is_some_and(|v| !v.is_null() && *v != json!(false))
+    };
     let completion = has("completionProvider");
     let symbols = has("workspaceSymbolProvider");
 
@@ -316,9 +325,23 @@ fn session(
             _ => f64::NAN,
         };
         let cpu0 = cpu_ms(pid);
-        s.edit_ms = edits(&mut c, &uri, &text, spots.notes_line_end, opts.edits, &mut version)?;
+        s.edit_ms = edits(
+            &mut c,
+            &uri,
+            &text,
+            spots.notes_line_end,
+            opts.edits,
+            &mut version,
+        )?;
         let cpu1 = cpu_ms(pid);
-        s.speaker_edit_ms = edits(&mut c, &uri, &text, spots.speaker_end, opts.edits, &mut version)?;
+        s.speaker_edit_ms = edits(
+            &mut c,
+            &uri,
+            &text,
+            spots.speaker_end,
+            opts.edits,
+            &mut version,
+        )?;
         let cpu2 = cpu_ms(pid);
         s.edit_cpu_ms = per_edit(cpu0, cpu1);
         s.speaker_edit_cpu_ms = per_edit(cpu1, cpu2);
@@ -382,7 +405,8 @@ impl Spots {
         let notes_line_end = mid(&|t| note_line_end(text, t).is_some())
             .and_then(|i| note_line_end(text, &talks[i]))
             .ok_or("no talk with notes in the large file")?;
-        let with_speaker = mid(&|t| !t.speakers.is_empty()).ok_or("no speaker in the large file")?;
+        let with_speaker =
+            mid(&|t| !t.speakers.is_empty()).ok_or("no speaker in the large file")?;
         let speaker = &talks[with_speaker].speakers[0];
         let speaker_inside = text[speaker.range.clone()]
             .char_indices()
@@ -611,48 +635,74 @@ fn table(reports: &[(usize, SizeReport)], opts: &Options) -> String {
     row(&mut out, "edited note size", &|r| {
         format!("{:.0} KB", r.large_bytes as f64 / 1e3)
     });
-    row(&mut out, "spawn → `initialize` response", &|r| one(&r.init_ms, "ms", 1));
-    row(&mut out, "spawn → first diagnostics of the opened note", &|r| {
-        one(&r.first_diag_ms, "ms", 0)
+    row(&mut out, "spawn → `initialize` response", &|r| {
+        one(&r.init_ms, "ms", 1)
     });
+    row(
+        &mut out,
+        "spawn → first diagnostics of the opened note",
+        &|r| one(&r.first_diag_ms, "ms", 0),
+    );
     row(&mut out, "spawn → workspace indexed, cold", &|r| {
         one(&r.indexed_cold_ms, "ms", 0)
     });
-    row(&mut out, "spawn → workspace indexed, warm (cache)", &|r| {
-        one(&r.indexed_warm_ms, "ms", 0)
+    row(
+        &mut out,
+        "spawn → workspace indexed, warm (cache)",
+        &|r| one(&r.indexed_warm_ms, "ms", 0),
+    );
+    row(&mut out, "edit in notes → diagnostics p50 / p95", &|r| {
+        pp(&r.edit_ms)
     });
-    row(&mut out, "edit in notes → diagnostics p50 / p95", &|r| pp(&r.edit_ms));
-    row(&mut out, "edit in a speaker → diagnostics p50 / p95", &|r| {
-        pp(&r.speaker_edit_ms)
-    });
-    row(&mut out, "server CPU per edit in notes / in a speaker", &|r| {
-        match (median(&r.edit_cpu_ms), median(&r.speaker_edit_cpu_ms)) {
+    row(
+        &mut out,
+        "edit in a speaker → diagnostics p50 / p95",
+        &|r| pp(&r.speaker_edit_ms),
+    );
+    row(
+        &mut out,
+        "server CPU per edit in notes / in a speaker",
+        &|r| match (median(&r.edit_cpu_ms), median(&r.speaker_edit_cpu_ms)) {
             (Some(a), Some(b)) => format!("{a:.1} / {b:.1} ms"),
             _ => "–".into(),
-        }
-    });
+        },
+    );
     row(&mut out, "completion at a speaker p50 / p95", &|r| {
         opt_pp(&r.completion_ms)
     });
-    row(&mut out, "`workspace/symbol` p50 / p95", &|r| opt_pp(&r.symbol_ms));
-    row(&mut out, "peak RSS, cold session", &|r| one(&r.rss_mb, "MB", 0));
-    row(&mut out, "peak RSS, warm session", &|r| one(&r.rss_warm_mb, "MB", 0));
-    row(&mut out, "`--check` wall time", &|r| one(&r.check_s, "s", 2));
-    row(&mut out, "`--check` throughput", &|r| match median(&r.check_s) {
-        Some(s) => format!("{:.1} MB/s", r.bytes as f64 / 1e6 / s),
-        None => "–".into(),
+    row(&mut out, "`workspace/symbol` p50 / p95", &|r| {
+        opt_pp(&r.symbol_ms)
     });
+    row(&mut out, "peak RSS, cold session", &|r| {
+        one(&r.rss_mb, "MB", 0)
+    });
+    row(&mut out, "peak RSS, warm session", &|r| {
+        one(&r.rss_warm_mb, "MB", 0)
+    });
+    row(&mut out, "`--check` wall time", &|r| {
+        one(&r.check_s, "s", 2)
+    });
+    row(
+        &mut out,
+        "`--check` throughput",
+        &|r| match median(&r.check_s) {
+            Some(s) => format!("{:.1} MB/s", r.bytes as f64 / 1e6 / s),
+            None => "–".into(),
+        },
+    );
     row(&mut out, "bare tree-sitter-md read + parse", &|r| {
         one(&r.bare_parse_s, "s", 2)
     });
     row(&mut out, "machine load (1-min average, 2 cores)", &|r| {
         one(&r.load, "", 1)
     });
-    row(&mut out, "`--check` / bare parse", &|r| {
-        match (median(&r.check_s), median(&r.bare_parse_s)) {
+    row(
+        &mut out,
+        "`--check` / bare parse",
+        &|r| match (median(&r.check_s), median(&r.bare_parse_s)) {
             (Some(c), Some(b)) if b > 0.0 => format!("{:.2}×", c / b),
             _ => "–".into(),
-        }
-    });
+        },
+    );
     out
 }

@@ -202,8 +202,7 @@ fn begin(state: &State, published: &Published, first: Option<Url>) -> Run {
             .filter(|u| {
                 everything
                     || p.changed.contains_key(*u)
-                    || p
-                        .shown
+                    || p.shown
                         .get(*u)
                         .is_some_and(|refs| refs.iter().any(|r| p.changed.contains_key(r)))
             })

@@ -16,7 +16,6 @@ use crate::index::{IncrementalIndex, IndexChange, NoteFile, Workspace};
 use crate::pep_index::PepIndex;
 use crate::position::PositionEncoding;
 
-
 pub struct State {
     pub docs: Mutex<HashMap<Url, Document>>,
     pub workspace: Workspace,
