@@ -99,6 +99,8 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let mut reports = Vec::new();
     for &size in &opts.sizes {
         reports.push((size, measure_size(opts, &bin, size)?));
+        // The table so far, on stderr: a long run can be read as it goes.
+        eprint!("{}", table(&reports, opts));
     }
     print!("{}", table(&reports, opts));
     Ok(())
