@@ -58,6 +58,14 @@ impl Server {
         })
     }
 
+    /// `window/workDoneProgress/cancel` (not in tower-lsp 0.20's trait): the
+    /// client cancels the indexing progress.
+    pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        if params.token == NumberOrString::String(indexing::PROGRESS_TOKEN.into()) {
+            self.state.indexing.cancel();
+        }
+    }
+
     /// `talknotes/debugPanic`: panics inside a handler, to prove a panic
     /// costs one error response and not the server. Only in debug builds.
     pub async fn debug_panic(&self, _params: Value) -> Result<Value> {
@@ -65,13 +73,6 @@ impl Server {
             panic!("debugPanic requested");
         }
         Err(Error::method_not_found())
-    }
-}
-
-impl Server {
-    /// Stands in for a message that was not JSON-RPC (see `framing`).
-    pub async fn invalid_message(&self, _params: Value) -> Result<Value> {
-        Err(Error::parse_error())
     }
 }
 
@@ -183,6 +184,7 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.state.indexing.cancel();
         Ok(())
     }
 

@@ -35,6 +35,8 @@ pub struct State {
     pub generation: AtomicU64,
     /// Facts and the per-file signatures they were built from.
     facts: Mutex<Option<FactsCache>>,
+    /// The current workspace indexing run, to cancel it.
+    pub indexing: super::indexing::Indexing,
 }
 
 impl State {
@@ -50,6 +52,7 @@ impl State {
             peps: RwLock::new(None),
             generation: AtomicU64::new(0),
             facts: Mutex::new(None),
+            indexing: Default::default(),
         }
     }
 
@@ -128,7 +131,8 @@ impl State {
             self.workspace.remove(url);
             return;
         }
-        match crate::discover::read_notes(&path) {
+        let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
+        match crate::discover::read_notes_inside(&path, &roots) {
             Ok(text) => {
                 self.workspace
                     .insert(NoteFile::analyse(url.clone(), &text, None));
