@@ -131,19 +131,21 @@ impl Parsers {
     fn parse_inline(&mut self, text: Text, node: Node) -> Option<Inline> {
         #[cfg(test)]
         tests::INLINE_PARSES.with(|n| n.set(n.get() + 1));
-        self.inline
-            .set_included_ranges(&included_ranges(node))
-            .ok()?;
+        let ranges = included_ranges(node);
+        self.inline.set_included_ranges(&ranges).ok()?;
         let tree = self
             .inline
             .parse_with_options(&mut |byte, _| text.read(byte), None, None);
         if tree.is_none() {
             self.inline.reset();
         }
-        Some(Inline {
-            tree: tree?,
-            holes: holes(node),
-        })
+        // The holes are the gaps between the included ranges.
+        let base = node.start_byte();
+        let holes = ranges
+            .windows(2)
+            .map(|w| (w[0].end_byte - base, w[1].start_byte - base))
+            .collect();
+        Some(Inline { tree: tree?, holes })
     }
 }
 
@@ -243,6 +245,76 @@ fn touches(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
     a0 <= b1 && b0 <= a1
 }
 
+/// Whether `[start, end]` touches one of `ranges` (sorted, disjoint).
+fn in_ranges(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let i = ranges.partition_point(|&(_, e)| e < start);
+    ranges.get(i).is_some_and(|&(s, _)| s <= end)
+}
+
+/// Sorts closed ranges and merges the ones that meet.
+fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// Maps a range of the text before `edit` to the text after it, growing it
+/// to cover the edit's new text where it overlapped the replaced bytes.
+fn map_range((start, end): (usize, usize), edit: &InputEdit) -> (usize, usize) {
+    let map = |x: usize, inside: usize| {
+        if x < edit.start_byte {
+            x
+        } else if x > edit.old_end_byte {
+            x - edit.old_end_byte + edit.new_end_byte
+        } else {
+            inside
+        }
+    };
+    (map(start, edit.start_byte), map(end, edit.new_end_byte))
+}
+
+/// Calls `f` on every `inline`/`pipe_table_cell` node that touches the
+/// closed byte range `[lo, hi]`, in document order, skipping the subtrees
+/// that end before it and stopping after it.
+fn for_each_inline_node_in<'t>(tree: &'t Tree, lo: usize, hi: usize, mut f: impl FnMut(Node<'t>)) {
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.start_byte() > hi {
+            // Everything after this node in document order starts later.
+            return;
+        }
+        if node.end_byte() >= lo {
+            if is_inline_kind(&node) {
+                f(node);
+            } else {
+                // Skip straight to the first child that reaches `lo`. But
+                // `goto_first_child_for_byte` gives up (returns None) when
+                // the first hidden child reaching the byte has no visible
+                // child that does (e.g. a section whose last child is a
+                // paragraph after a table): then start from the first
+                // child; the loop skips children that end before `lo`.
+                if (lo > 0 && cursor.goto_first_child_for_byte(lo - 1).is_some())
+                    || cursor.goto_first_child()
+                {
+                    continue;
+                }
+            }
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
 impl Syntax {
     /// Parses `text` from scratch.
     pub fn parse(text: &str) -> Syntax {
@@ -280,6 +352,17 @@ impl Syntax {
             return;
         }
         let text = Text::Rope(rope);
+        let well_formed = |e: &InputEdit| {
+            e.start_byte <= e.old_end_byte
+                && e.start_byte <= e.new_end_byte
+                && e.start_position <= e.old_end_position
+                && e.start_position <= e.new_end_position
+        };
+        if !edits.iter().all(well_formed) {
+            // Not something tree-sitter can be given: start over.
+            *self = Self::parse_rope(rope);
+            return;
+        }
         with_parsers(|p| {
             for edit in edits {
                 self.block.edit(edit);
@@ -294,42 +377,69 @@ impl Syntax {
                 .changed_ranges(&block)
                 .map(|r| (r.start_byte, r.end_byte))
                 .collect();
-            let in_changed = |start: usize, end: usize| {
-                let i = changed.partition_point(|&(_, e)| e < start);
-                changed
-                    .get(i)
-                    .is_some_and(|&(s, e)| touches(s, e, start, end))
-            };
 
-            // Carry the old inline trees through the edits; drop the ones an
-            // edit touches.
-            let mut kept = BTreeMap::new();
-            'entries: for ((mut start, mut end), mut inline) in std::mem::take(&mut self.inlines) {
-                for edit in edits {
-                    if touches(start, end, edit.start_byte, edit.old_end_byte) {
-                        continue 'entries;
+            // Carry the old inline trees through the edits, dropping the
+            // ones an edit touches. `dirty` collects, in the coordinates of
+            // the text after all edits, where the edits were, widened to the
+            // inline nodes they touched.
+            let mut entries: Vec<((usize, usize), Inline)> =
+                std::mem::take(&mut self.inlines).into_iter().collect();
+            let mut dirty: Vec<(usize, usize)> = Vec::with_capacity(edits.len() + changed.len());
+            for edit in edits {
+                dirty.iter_mut().for_each(|r| *r = map_range(*r, edit));
+                let (mut lo, mut hi) = (edit.start_byte, edit.old_end_byte);
+                entries.retain_mut(|((start, end), inline)| {
+                    if touches(*start, *end, edit.start_byte, edit.old_end_byte) {
+                        lo = lo.min(*start);
+                        hi = hi.max(*end);
+                        return false;
                     }
-                    if start > edit.old_end_byte {
-                        start = start - edit.old_end_byte + edit.new_end_byte;
-                        end = end - edit.old_end_byte + edit.new_end_byte;
+                    if *start > edit.old_end_byte {
+                        *start = *start - edit.old_end_byte + edit.new_end_byte;
+                        *end = *end - edit.old_end_byte + edit.new_end_byte;
                         inline.tree.edit(edit);
                     }
-                }
-                kept.insert((start, end), inline);
+                    true
+                });
+                dirty.push((lo, hi - edit.old_end_byte + edit.new_end_byte));
             }
+            dirty.extend_from_slice(&changed);
+            let dirty = merge_ranges(dirty);
 
-            let mut inlines = BTreeMap::new();
-            for_each_inline_node(&block, |node| {
-                let key = (node.start_byte(), node.end_byte());
-                let reused = kept
-                    .remove(&key)
-                    .filter(|old| !in_changed(key.0, key.1) && old.holes == holes(node));
-                if let Some(inline) = reused.or_else(|| p.parse_inline(text, node)) {
-                    inlines.insert(key, inline);
-                }
-            });
+            // Away from the dirty regions the block tree's structure is
+            // unchanged (that is what `changed_ranges` reports), so every
+            // inline node there is an old one, shifted: keep its tree
+            // without looking at the new block tree at all. Inside them,
+            // walk the new block tree's inline nodes and reuse an old tree
+            // only for the same range, the same excluded children and no
+            // changed range; parse the rest.
+            let (mut keep, mut candidates): (Vec<_>, Vec<_>) = entries
+                .into_iter()
+                .partition(|&((start, end), _)| !in_ranges(&dirty, start, end));
+            let mut visited: Vec<((usize, usize), Inline)> = Vec::new();
+            let mut last = None;
+            for &(lo, hi) in &dirty {
+                for_each_inline_node_in(&block, lo, hi, |node| {
+                    let key = (node.start_byte(), node.end_byte());
+                    if last == Some(key) {
+                        return; // a node spanning two regions
+                    }
+                    last = Some(key);
+                    let reused = candidates
+                        .binary_search_by_key(&key, |(k, _)| *k)
+                        .ok()
+                        .map(|i| candidates.remove(i).1)
+                        .filter(|old| {
+                            !in_ranges(&changed, key.0, key.1) && old.holes == holes(node)
+                        });
+                    if let Some(inline) = reused.or_else(|| p.parse_inline(text, node)) {
+                        visited.push((key, inline));
+                    }
+                });
+            }
+            keep.append(&mut visited);
             self.block = block;
-            self.inlines = inlines;
+            self.inlines = keep.into_iter().collect();
         })
     }
 
@@ -670,6 +780,45 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             Syntax::parse("> a\n> b\n").dump(),
             reference_dump("> a\n> b\n")
         );
+    }
+
+    #[test]
+    fn region_walk_finds_nodes_goto_first_child_for_byte_misses() {
+        let text = "# a\n\n| x |\n|--|\n| y |\n\nh";
+        let syntax = Syntax::parse(text);
+        let mut cursor = syntax.block.walk();
+        assert!(cursor.goto_first_child_for_byte(text.len() - 2).is_some());
+        // The section's last child (the paragraph "h") ends past the byte,
+        // yet tree-sitter 0.27.1 finds no child.
+        assert_eq!(cursor.goto_first_child_for_byte(text.len() - 2), None);
+        let mut seen = Vec::new();
+        for_each_inline_node_in(&syntax.block, text.len() - 1, text.len(), |n| {
+            seen.push(n.byte_range())
+        });
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0], text.len() - 1..text.len());
+        let mut all = Vec::new();
+        for_each_inline_node(&syntax.block, |n| all.push(n.byte_range()));
+        let mut in_whole = Vec::new();
+        for_each_inline_node_in(&syntax.block, 0, text.len(), |n| {
+            in_whole.push(n.byte_range())
+        });
+        assert_eq!(all, in_whole);
+    }
+
+    #[test]
+    fn malformed_edit_falls_back_to_a_full_parse() {
+        let mut syntax = Syntax::parse("# a\n");
+        let bad = InputEdit {
+            start_byte: 3,
+            old_end_byte: 1,
+            new_end_byte: 0,
+            start_position: Point { row: 0, column: 3 },
+            old_end_position: Point { row: 0, column: 1 },
+            new_end_position: Point { row: 0, column: 0 },
+        };
+        syntax.edit(&bad, &Rope::from_str("*b*\n"));
+        assert_eq!(syntax.dump(), Syntax::parse("*b*\n").dump());
     }
 
     #[test]
