@@ -46,7 +46,7 @@ use std::fmt::Write as _;
 use std::ops::Range as ByteRange;
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Node, Parser, Range, Tree};
+use tree_sitter::{InputEdit, Node, Parser, Range, Tree, TreeCursor};
 
 /// A parsed markdown document: the block tree plus one inline tree per
 /// `inline`/`pipe_table_cell` node, keyed by the node's byte range.
@@ -128,24 +128,22 @@ impl Parsers {
         }
     }
 
-    fn parse_inline(&mut self, text: Text, node: Node) -> Option<Inline> {
+    /// Parses the inline node starting at `base` with its included
+    /// `ranges` (see [`ranges_at`]).
+    fn parse_inline(&mut self, text: Text, base: usize, ranges: &[Range]) -> Option<Inline> {
         #[cfg(test)]
         tests::INLINE_PARSES.with(|n| n.set(n.get() + 1));
-        let ranges = included_ranges(node);
-        self.inline.set_included_ranges(&ranges).ok()?;
+        self.inline.set_included_ranges(ranges).ok()?;
         let tree = self
             .inline
             .parse_with_options(&mut |byte, _| text.read(byte), None, None);
         if tree.is_none() {
             self.inline.reset();
         }
-        // The holes are the gaps between the included ranges.
-        let base = node.start_byte();
-        let holes = ranges
-            .windows(2)
-            .map(|w| (w[0].end_byte - base, w[1].start_byte - base))
-            .collect();
-        Some(Inline { tree: tree?, holes })
+        Some(Inline {
+            tree: tree?,
+            holes: holes_of(ranges, base),
+        })
     }
 }
 
@@ -173,14 +171,17 @@ fn is_inline_kind(node: &Node) -> bool {
 }
 
 /// Calls `f` on every `inline`/`pipe_table_cell` node of the block tree in
-/// document order, not descending into them: tree-sitter-md's traversal.
-fn for_each_inline_node<'t>(tree: &'t Tree, mut f: impl FnMut(Node<'t>)) {
+/// document order, not descending into them (tree-sitter-md's traversal),
+/// with the ranges the inline parser reads for it (see [`ranges_at`]).
+fn for_each_inline_node<'t>(tree: &'t Tree, mut f: impl FnMut(Node<'t>, &[Range])) {
     let mut cursor = tree.walk();
+    let mut ranges = Vec::new();
     loop {
         let node = cursor.node();
         let inline = is_inline_kind(&node);
         if inline {
-            f(node);
+            ranges_at(&mut cursor, &mut ranges);
+            f(node, &ranges);
         }
         if !inline && cursor.goto_first_child() {
             continue;
@@ -193,51 +194,61 @@ fn for_each_inline_node<'t>(tree: &'t Tree, mut f: impl FnMut(Node<'t>)) {
     }
 }
 
-/// The node's named children that tree-sitter-md leaves out of the inline
-/// parse. Like tree-sitter-md, this starts looking at the *second* child.
-fn excluded_children(node: Node) -> impl Iterator<Item = Node> {
-    let mut cursor = node.walk();
-    let mut started = false;
-    std::iter::from_fn(move || {
-        if !started {
-            started = true;
-            if !cursor.goto_first_child() {
-                return None;
-            }
-        }
+/// The ranges tree-sitter-md parses the inline node under `cursor` with:
+/// its range minus its named children, computed as in its
+/// `parse_with_options`, which starts looking at the *second* child (so a
+/// named first child is never excluded). Reuses the traversal cursor (a
+/// cursor per node costs an allocation) and leaves it on the node.
+fn ranges_at(cursor: &mut TreeCursor, out: &mut Vec<Range>) {
+    out.clear();
+    let mut range = cursor.node().range();
+    if cursor.goto_first_child() {
         while cursor.goto_next_sibling() {
-            if cursor.node().is_named() {
-                return Some(cursor.node());
+            let child = cursor.node();
+            if !child.is_named() {
+                continue;
             }
+            out.push(Range {
+                start_byte: range.start_byte,
+                start_point: range.start_point,
+                end_byte: child.start_byte(),
+                end_point: child.start_position(),
+            });
+            range.start_byte = child.end_byte();
+            range.start_point = child.end_position();
         }
-        None
-    })
+        cursor.goto_parent();
+    }
+    out.push(range);
 }
 
-/// The ranges tree-sitter-md parses an inline node with: its range minus
-/// its named children (first child excepted).
+/// The excluded children (the gaps between the included ranges), relative
+/// to the node's start `base`.
+fn holes_of(ranges: &[Range], base: usize) -> Vec<(usize, usize)> {
+    ranges
+        .windows(2)
+        .map(|w| (w[0].end_byte - base, w[1].start_byte - base))
+        .collect()
+}
+
+fn same_holes(holes: &[(usize, usize)], ranges: &[Range], base: usize) -> bool {
+    holes.len() + 1 == ranges.len()
+        && holes
+            .iter()
+            .zip(ranges.windows(2))
+            .all(|(&(s, e), w)| w[0].end_byte == base + s && w[1].start_byte == base + e)
+}
+
+#[cfg(test)]
 fn included_ranges(node: Node) -> Vec<Range> {
-    let mut range = node.range();
     let mut ranges = Vec::new();
-    for child in excluded_children(node) {
-        ranges.push(Range {
-            start_byte: range.start_byte,
-            start_point: range.start_point,
-            end_byte: child.start_byte(),
-            end_point: child.start_position(),
-        });
-        range.start_byte = child.end_byte();
-        range.start_point = child.end_position();
-    }
-    ranges.push(range);
+    ranges_at(&mut node.walk(), &mut ranges);
     ranges
 }
 
+#[cfg(test)]
 fn holes(node: Node) -> Vec<(usize, usize)> {
-    let base = node.start_byte();
-    excluded_children(node)
-        .map(|c| (c.start_byte() - base, c.end_byte() - base))
-        .collect()
+    holes_of(&included_ranges(node), node.start_byte())
 }
 
 /// Whether the closed intervals `[a0, a1]` and `[b0, b1]` meet.
@@ -282,8 +293,14 @@ fn map_range((start, end): (usize, usize), edit: &InputEdit) -> (usize, usize) {
 /// Calls `f` on every `inline`/`pipe_table_cell` node that touches the
 /// closed byte range `[lo, hi]`, in document order, skipping the subtrees
 /// that end before it and stopping after it.
-fn for_each_inline_node_in<'t>(tree: &'t Tree, lo: usize, hi: usize, mut f: impl FnMut(Node<'t>)) {
+fn for_each_inline_node_in<'t>(
+    tree: &'t Tree,
+    lo: usize,
+    hi: usize,
+    mut f: impl FnMut(Node<'t>, &[Range]),
+) {
     let mut cursor = tree.walk();
+    let mut ranges = Vec::new();
     loop {
         let node = cursor.node();
         if node.start_byte() > hi {
@@ -292,7 +309,8 @@ fn for_each_inline_node_in<'t>(tree: &'t Tree, lo: usize, hi: usize, mut f: impl
         }
         if node.end_byte() >= lo {
             if is_inline_kind(&node) {
-                f(node);
+                ranges_at(&mut cursor, &mut ranges);
+                f(node, &ranges);
             } else {
                 // Skip straight to the first child that reaches `lo`. But
                 // `goto_first_child_for_byte` gives up (returns None) when
@@ -329,8 +347,8 @@ impl Syntax {
     fn parse_with(p: &mut Parsers, text: Text) -> Syntax {
         let block = p.parse_block_or_empty(text);
         let mut inlines = BTreeMap::new();
-        for_each_inline_node(&block, |node| {
-            if let Some(inline) = p.parse_inline(text, node) {
+        for_each_inline_node(&block, |node, ranges| {
+            if let Some(inline) = p.parse_inline(text, node.start_byte(), ranges) {
                 inlines.insert((node.start_byte(), node.end_byte()), inline);
             }
         });
@@ -419,7 +437,7 @@ impl Syntax {
             let mut visited: Vec<((usize, usize), Inline)> = Vec::new();
             let mut last = None;
             for &(lo, hi) in &dirty {
-                for_each_inline_node_in(&block, lo, hi, |node| {
+                for_each_inline_node_in(&block, lo, hi, |node, ranges| {
                     let key = (node.start_byte(), node.end_byte());
                     if last == Some(key) {
                         return; // a node spanning two regions
@@ -430,9 +448,10 @@ impl Syntax {
                         .ok()
                         .map(|i| candidates.remove(i).1)
                         .filter(|old| {
-                            !in_ranges(&changed, key.0, key.1) && old.holes == holes(node)
+                            !in_ranges(&changed, key.0, key.1)
+                                && same_holes(&old.holes, ranges, key.0)
                         });
-                    if let Some(inline) = reused.or_else(|| p.parse_inline(text, node)) {
+                    if let Some(inline) = reused.or_else(|| p.parse_inline(text, key.0, ranges)) {
                         visited.push((key, inline));
                     }
                 });
@@ -473,7 +492,7 @@ impl Syntax {
     pub fn dump(&self) -> String {
         let mut out = String::new();
         let mut count = 0;
-        for_each_inline_node(&self.block, |_| count += 1);
+        for_each_inline_node(&self.block, |_, _| count += 1);
         let _ = writeln!(
             out,
             "block ({count} inline nodes, {} inline trees)",
@@ -541,7 +560,7 @@ mod tests {
             .parse(text.as_bytes(), None)
             .unwrap();
         let mut trees = Vec::new();
-        for_each_inline_node(tree.block_tree(), |node| {
+        for_each_inline_node(tree.block_tree(), |node, _| {
             let inline = tree.inline_tree(&node).unwrap();
             trees.push((
                 node.start_byte(),
@@ -742,7 +761,7 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
         let ranges = |text: &str| {
             let syntax = Syntax::parse(text);
             let mut out = Vec::new();
-            for_each_inline_node(&syntax.block, |node| {
+            for_each_inline_node(&syntax.block, |node, _| {
                 let named = (0..node.named_child_count() as u32)
                     .filter_map(|i| node.named_child(i))
                     .map(|c| c.kind().to_owned())
@@ -792,15 +811,15 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
         // yet tree-sitter 0.27.1 finds no child.
         assert_eq!(cursor.goto_first_child_for_byte(text.len() - 2), None);
         let mut seen = Vec::new();
-        for_each_inline_node_in(&syntax.block, text.len() - 1, text.len(), |n| {
+        for_each_inline_node_in(&syntax.block, text.len() - 1, text.len(), |n, _| {
             seen.push(n.byte_range())
         });
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0], text.len() - 1..text.len());
         let mut all = Vec::new();
-        for_each_inline_node(&syntax.block, |n| all.push(n.byte_range()));
+        for_each_inline_node(&syntax.block, |n, _| all.push(n.byte_range()));
         let mut in_whole = Vec::new();
-        for_each_inline_node_in(&syntax.block, 0, text.len(), |n| {
+        for_each_inline_node_in(&syntax.block, 0, text.len(), |n, _| {
             in_whole.push(n.byte_range())
         });
         assert_eq!(all, in_whole);
