@@ -9,6 +9,7 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::config::Settings;
+use crate::fuzzy::{Searchable, WordIndex};
 use crate::index::{Facts, NoteFile};
 use crate::pep_index::PepIndex;
 use crate::rules::{self, FileSystem, Finding, RealFileSystem};
@@ -21,6 +22,97 @@ pub struct Snapshot {
     pub settings: Arc<Settings>,
     pub roots: Arc<Vec<PathBuf>>,
     pub fs: Arc<dyn FileSystem>,
+    /// What the notes themselves do not say: catalog speakers, installed
+    /// Python distributions (see [`Extras`]).
+    pub extras: Arc<Extras>,
+}
+
+/// Knowledge from outside the notes, for completion and hover. Empty by
+/// default; the server fills `distributions` from a background task at
+/// start-up, and catalogs (when loaded) fill `speakers`.
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// Speakers known from elsewhere (talk catalogs), offered in speaker
+    /// completion after the workspace's own.
+    pub speakers: Vec<ExtraSpeaker>,
+    pub speaker_words: WordIndex,
+    /// The Python distributions installed for `python3` (name, summary).
+    pub distributions: Vec<Distribution>,
+    pub distribution_words: WordIndex,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraSpeaker {
+    pub name: String,
+    /// Where they spoke, for the completion detail (`PyCon US 2019`).
+    pub detail: String,
+    /// How many talks the source knows of.
+    pub count: usize,
+    pub latest_year: Option<u16>,
+    pub mask: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Distribution {
+    pub name: String,
+    pub version: String,
+    pub summary: String,
+    pub mask: u64,
+}
+
+impl Extras {
+    pub fn new(speakers: Vec<ExtraSpeaker>, distributions: Vec<Distribution>) -> Extras {
+        Extras {
+            speaker_words: WordIndex::build(speakers.iter().map(|s| s.name.as_str())),
+            distribution_words: WordIndex::build(distributions.iter().map(|d| d.name.as_str())),
+            speakers,
+            distributions,
+        }
+    }
+
+    /// The installed distribution named `name` (PEP 503 normalised compare).
+    pub fn distribution(&self, name: &str) -> Option<&Distribution> {
+        let key = normalize_dist_name(name);
+        self.distributions
+            .iter()
+            .find(|d| normalize_dist_name(&d.name) == key)
+    }
+}
+
+/// PEP 503: lower case, runs of `-`, `_`, `.` as one `-`.
+pub fn normalize_dist_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut dash = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            dash = true;
+        } else {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+impl Searchable for ExtraSpeaker {
+    fn text(&self) -> &str {
+        &self.name
+    }
+    fn mask(&self) -> u64 {
+        self.mask
+    }
+}
+
+impl Searchable for Distribution {
+    fn text(&self) -> &str {
+        &self.name
+    }
+    fn mask(&self) -> u64 {
+        self.mask
+    }
 }
 
 impl Snapshot {
@@ -38,6 +130,7 @@ impl Snapshot {
             settings,
             roots: Arc::new(roots),
             fs: Arc::new(RealFileSystem),
+            extras: Arc::default(),
         }
     }
 
@@ -57,7 +150,14 @@ impl Snapshot {
             settings,
             roots: Arc::new(roots),
             fs: Arc::new(RealFileSystem),
+            extras: Arc::default(),
         }
+    }
+
+    /// The same snapshot with `extras` (catalog speakers, distributions).
+    pub fn with_extras(mut self, extras: Arc<Extras>) -> Snapshot {
+        self.extras = extras;
+        self
     }
 
     pub fn file(&self, url: &Url) -> Option<Arc<NoteFile>> {

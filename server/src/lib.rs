@@ -10,6 +10,8 @@ pub mod config;
 pub mod discover;
 pub mod document;
 pub mod extract;
+pub mod features;
+pub mod fuzzy;
 pub mod index;
 pub mod lsp;
 pub mod model;

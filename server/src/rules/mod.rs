@@ -3,7 +3,7 @@
 //! call [`check_file`].
 
 mod issues;
-mod links;
+pub mod links;
 mod peps;
 mod speakers;
 mod talks;
