@@ -53,12 +53,15 @@ pub struct Query {
     /// The first word of the query, folded (for the word index).
     pub first_word: String,
     pub is_empty: bool,
+    /// Characters in the query, spaces aside.
+    pub len: usize,
 }
 
 impl Query {
     pub fn new(query: &str) -> Query {
+        // Folded, so that `Bränd` finds `Brandon` as `brand` would.
         let pattern = Pattern::new(
-            query,
+            &fold(query),
             CaseMatching::Ignore,
             Normalization::Smart,
             AtomKind::Fuzzy,
@@ -72,6 +75,7 @@ impl Query {
             buf: Vec::new(),
             first_word: words(query).next().unwrap_or_default(),
             is_empty: query.trim().is_empty(),
+            len: query.chars().filter(|c| !c.is_whitespace()).count(),
         }
     }
 
@@ -183,8 +187,9 @@ pub fn search<T: Searchable>(
         seen = scored.iter().map(|(id, _)| *id).collect();
         seen.sort_unstable();
     }
-    // Too little through the words: a bounded fuzzy scan (`grkgil`).
-    if scored.len() < limit {
+    // Little or nothing through the words: a bounded fuzzy scan (`grkgil`),
+    // for queries long enough that scattered letters mean something.
+    if scored.len() < 3 && query.len >= 3 {
         let mut looked = 0;
         for (id, e) in entries.iter().enumerate() {
             if scored.len() >= limit * 4 {
