@@ -120,3 +120,20 @@ fn crlf_and_bom_free_text_reads_the_same() {
     let crlf = lf.replace('\n', "\r\n");
     assert_eq!(talks(&model(lf)), talks(&model(&crlf)));
 }
+
+#[test]
+fn a_sub_heading_under_a_talk_that_names_its_speaker_is_a_section() {
+    // `## Tact Hacks` reads like a name; the talk already has its speaker.
+    let text = "# Effective Code Review (Ada Example)\n* notes\n\n## Tact Hacks\n* more\n\n# Other Talk (Bob Sample)\n";
+    let m = model(text);
+    assert_eq!(
+        talks(&m),
+        vec![
+            (
+                "Effective Code Review".to_string(),
+                vec!["Ada Example".to_string()]
+            ),
+            ("Other Talk".to_string(), vec!["Bob Sample".to_string()]),
+        ]
+    );
+}

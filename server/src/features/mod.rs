@@ -55,6 +55,13 @@ impl Location {
     }
 }
 
+/// Replace `range` with `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
 /// Does `range` hold the cursor at `offset`? A cursor just after a word is
 /// on it, as editors place it after typing.
 pub fn touches(range: &TextRange, offset: usize) -> bool {

@@ -7,6 +7,7 @@ use url::Url;
 
 use super::navigation::{links_to_heading, speaker_occurrences};
 use super::target::{target_at, Target};
+use super::TextEdit;
 use crate::analysis::Snapshot;
 use crate::extract::names::is_person_name;
 use crate::extract::{slug, visible_title};
@@ -18,12 +19,6 @@ use crate::model::{LinkKind, TextRange};
 pub struct Renameable {
     pub range: TextRange,
     pub placeholder: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextEdit {
-    pub range: TextRange,
-    pub new_text: String,
 }
 
 /// The edits of one file, with the version of the document they apply to
