@@ -5,6 +5,7 @@
 mod capabilities;
 mod convert;
 mod diagnostics;
+mod features;
 mod framing;
 mod indexing;
 mod server;

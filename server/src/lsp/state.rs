@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use url::Url;
 
-use crate::analysis::{known_names, Snapshot};
+use crate::analysis::{known_names, Extras, Snapshot};
 use crate::config::{Settings, CONFIG_FILE};
 use crate::document::{ChangeError, Document, TextChange};
 use crate::index::{Facts, NoteFile, Workspace};
@@ -35,6 +35,8 @@ pub struct State {
     pub generation: AtomicU64,
     /// Facts and the per-file signatures they were built from.
     facts: Mutex<Option<FactsCache>>,
+    /// Catalog speakers and installed distributions (see `Extras`).
+    pub extras: RwLock<Arc<Extras>>,
 }
 
 impl State {
@@ -50,6 +52,7 @@ impl State {
             peps: RwLock::new(None),
             generation: AtomicU64::new(0),
             facts: Mutex::new(None),
+            extras: RwLock::new(Arc::default()),
         }
     }
 
@@ -215,7 +218,12 @@ impl State {
             }
         };
         drop(cache);
-        Snapshot::new_with_facts(files, facts, peps, settings, roots)
+        let extras = self
+            .extras
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        Snapshot::new_with_facts(files, facts, peps, settings, roots).with_extras(extras)
     }
 }
 
