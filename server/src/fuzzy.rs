@@ -190,17 +190,11 @@ pub fn search<T: Searchable>(
     // Little or nothing through the words: a bounded fuzzy scan (`grkgil`),
     // for queries long enough that scattered letters mean something.
     if scored.len() < 3 && query.len >= 3 {
-        let mut looked = 0;
         for (id, e) in entries.iter().enumerate() {
-            if scored.len() >= limit * 4 {
+            if scored.len() >= limit * 4 || id >= SCAN_BUDGET {
                 cut = true;
                 break;
             }
-            if looked >= SCAN_BUDGET {
-                cut = true;
-                break;
-            }
-            looked += 1;
             if seen.binary_search(&(id as u32)).is_ok() {
                 continue;
             }

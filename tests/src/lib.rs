@@ -185,10 +185,16 @@ impl Client {
     }
 
     pub fn spawn_with_args(args: &[&str]) -> Client {
+        Client::spawn_with_env(args, &[])
+    }
+
+    /// Starts the server with `args` and extra environment variables.
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> Client {
         ensure_built();
         let mut child = Command::new(server_bin())
             .args(args)
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

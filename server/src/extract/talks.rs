@@ -195,10 +195,13 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
             continue;
         };
         // A heading that names its speaker has them: `## Tact Hacks` under
-        // `# Effective Code Review (Erik Rose)` is a sub-section.
+        // `# Effective Code Review (Erik Rose)` is a sub-section. And a file
+        // of many talks at this level is not one talk per file: `## Performance
+        // Options` under `# Cython` is a sub-section too.
         if !split_talk_line(&text[b.content.clone()])
             .speakers
             .is_empty()
+            || headings.iter().filter(|(_, _, l)| l == level).count() > 1
         {
             continue;
         }

@@ -90,7 +90,7 @@ pub fn read_distributions(dirs: &[PathBuf]) -> Vec<Distribution> {
             }
         }
     }
-    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    out.sort_by_key(|d| d.name.to_lowercase());
     out
 }
 

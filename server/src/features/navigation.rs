@@ -175,10 +175,12 @@ fn talk_title(snapshot: &Snapshot, url: &Url, talk: usize) -> Option<Location> {
     ))
 }
 
+/// The range of item `i` of one of a file's lists.
+type RangeOf = fn(&NoteFile, usize) -> Option<TextRange>;
+
 /// The mentions of the PEP, issue or library `target` names.
 fn mention_locations(snapshot: &Snapshot, target: &Target) -> Vec<Location> {
-    let (mentions, range_of): (&[Mention], fn(&NoteFile, usize) -> Option<TextRange>) = match target
-    {
+    let (mentions, range_of): (&[Mention], RangeOf) = match target {
         Target::Pep { number, .. } => (
             snapshot.facts.peps.get(number).map_or(&[], Vec::as_slice),
             |f, i| Some(f.model.peps.get(i)?.range.clone()),

@@ -602,16 +602,15 @@ fn request_failed(message: String) -> Error {
 fn locations(snapshot: &Snapshot, found: &[f::Location], enc: PositionEncoding) -> Vec<Location> {
     found
         .iter()
-        .filter_map(|l| {
-            let file = snapshot.file(&l.url);
-            let range = match file {
+        .map(|l| {
+            let range = match snapshot.file(&l.url) {
                 Some(file) => convert::range(&file, &l.range, enc),
                 None => Range::default(),
             };
-            Some(Location {
+            Location {
                 uri: l.url.clone(),
                 range,
-            })
+            }
         })
         .collect()
 }
