@@ -5,7 +5,7 @@
 //! Helix). A full fuzzy scan (`grkgil`) runs only when the word index finds
 //! too little, and then over a bounded number of candidates.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -55,6 +55,8 @@ pub struct Query {
     pub is_empty: bool,
     /// Characters in the query, spaces aside.
     pub len: usize,
+    /// The query is one word (letters and digits): the word index answers it.
+    pub single_word: bool,
 }
 
 impl Query {
@@ -76,6 +78,8 @@ impl Query {
             first_word: words(query).next().unwrap_or_default(),
             is_empty: query.trim().is_empty(),
             len: query.chars().filter(|c| !c.is_whitespace()).count(),
+            single_word: !query.trim().is_empty()
+                && query.trim().chars().all(char::is_alphanumeric),
         }
     }
 
@@ -101,7 +105,7 @@ pub struct WordIndex {
 impl WordIndex {
     /// `texts[i]` is the text of entry `i`.
     pub fn build<'a>(texts: impl Iterator<Item = &'a str>) -> WordIndex {
-        let mut map: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let mut map: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, text) in texts.enumerate() {
             for w in words(text) {
                 let ids = map.entry(w).or_default();
@@ -110,32 +114,35 @@ impl WordIndex {
                 }
             }
         }
-        WordIndex {
-            words: map
-                .into_iter()
-                .map(|(w, ids)| (w.into_boxed_str(), ids))
-                .collect(),
-        }
+        let mut words: Vec<(Box<str>, Vec<u32>)> = map
+            .into_iter()
+            .map(|(w, ids)| (w.into_boxed_str(), ids))
+            .collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        WordIndex { words }
     }
 
-    /// Entries with a word starting with `prefix` (folded), at most `limit`
-    /// of them (then the bool is true: there were more).
-    pub fn with_prefix(&self, prefix: &str, limit: usize) -> (Vec<u32>, bool) {
+    /// Entries with a word starting with `prefix` (folded), each with
+    /// whether one of its words is `prefix` exactly; at most `limit` of them
+    /// (then the bool is true: there were more).
+    pub fn with_prefix(&self, prefix: &str, limit: usize) -> (Vec<(u32, bool)>, bool) {
         let start = self.words.partition_point(|(w, _)| w.as_ref() < prefix);
-        let mut out = Vec::new();
+        let mut out: Vec<(u32, bool)> = Vec::new();
         let mut cut = false;
         for (w, ids) in &self.words[start..] {
             if !w.starts_with(prefix) {
                 break;
             }
-            out.extend_from_slice(ids);
+            let exact = w.len() == prefix.len();
+            out.extend(ids.iter().map(|&id| (id, exact)));
             if out.len() > limit * 2 {
                 cut = true;
                 break;
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        // One per entry, exact first.
+        out.sort_unstable_by_key(|&(id, exact)| (id, !exact));
+        out.dedup_by_key(|(id, _)| *id);
         if out.len() > limit {
             out.truncate(limit);
             cut = true;
@@ -154,6 +161,8 @@ pub trait Searchable {
 const SCAN_BUDGET: usize = 20_000;
 /// How many word-index candidates are scored, at most.
 const WORD_BUDGET: usize = 5_000;
+/// The score of a word-index match: above any fuzzy score.
+const WORD_SCORE: usize = 10_000;
 
 /// The best matches of `query` among `entries` (found through `index`), as
 /// (entry id, score), best first, at most `limit`. The bool says the list
@@ -173,23 +182,28 @@ pub fn search<T: Searchable>(
             entries.len() > limit,
         );
     }
-    let mut seen = Vec::new();
     if !query.first_word.is_empty() {
-        let (ids, more) = index.with_prefix(&query.first_word, WORD_BUDGET);
+        let (hits, more) = index.with_prefix(&query.first_word, WORD_BUDGET);
         cut |= more;
-        for id in ids {
-            if let Some(e) = entries.get(id as usize) {
-                if let Some(s) = query.score(e.text(), e.mask()) {
-                    scored.push((id, s));
-                }
+        for (id, exact) in hits {
+            let Some(e) = entries.get(id as usize) else {
+                continue;
+            };
+            if query.single_word {
+                // The word index has matched already: no need for the matcher.
+                // A whole word beats a prefix; shorter texts are closer.
+                let len = e.text().chars().count().min(WORD_SCORE / 2) as u32;
+                scored.push((id, WORD_SCORE as u32 + u32::from(exact) * 1000 - len));
+            } else if let Some(s) = query.score(e.text(), e.mask()) {
+                scored.push((id, s));
             }
         }
-        seen = scored.iter().map(|(id, _)| *id).collect();
-        seen.sort_unstable();
     }
     // Little or nothing through the words: a bounded fuzzy scan (`grkgil`),
     // for queries long enough that scattered letters mean something.
     if scored.len() < 3 && query.len >= 3 {
+        let mut seen: Vec<u32> = scored.iter().map(|(id, _)| *id).collect();
+        seen.sort_unstable();
         for (id, e) in entries.iter().enumerate() {
             if scored.len() >= limit * 4 || id >= SCAN_BUDGET {
                 cut = true;
@@ -203,11 +217,13 @@ pub fn search<T: Searchable>(
             }
         }
     }
-    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let order = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
     if scored.len() > limit {
+        scored.select_nth_unstable_by(limit, order);
         scored.truncate(limit);
         cut = true;
     }
+    scored.sort_by(order);
     (scored, cut)
 }
 
@@ -273,7 +289,7 @@ mod tests {
     fn the_word_index_cuts_at_its_limit() {
         let (_, index) = entries(&["Ann One", "Anna Two", "Annie Three", "Bob Four"]);
         let (ids, cut) = index.with_prefix("ann", 10);
-        assert_eq!((ids, cut), (vec![0, 1, 2], false));
+        assert_eq!((ids, cut), (vec![(0, true), (1, false), (2, false)], false));
         let (ids, cut) = index.with_prefix("ann", 2);
         assert_eq!((ids.len(), cut), (2, true));
     }

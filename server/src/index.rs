@@ -227,6 +227,8 @@ pub struct SpeakerEntry {
     pub latest_year: Option<u16>,
     /// Where they spoke, most recent first, no repeats.
     pub conferences: Vec<String>,
+    /// Their most recent talk.
+    pub latest: Option<Place>,
 }
 
 #[derive(Clone, Debug)]
@@ -415,12 +417,20 @@ impl Facts {
                     conferences.push(c.label.clone());
                 }
             }
+            let latest = places
+                .iter()
+                .max_by(|a, b| {
+                    let year = |p: &Place| self.conferences.get(&p.url).and_then(|c| c.year);
+                    year(a).cmp(&year(b)).then_with(|| b.url.cmp(&a.url))
+                })
+                .cloned();
             self.speaker_list.push(SpeakerEntry {
                 name: name.clone(),
                 mask: char_mask(name),
                 count: places.len(),
                 latest_year: confs.first().and_then(|c| c.year),
                 conferences,
+                latest,
             });
         }
 

@@ -279,52 +279,76 @@ fn speakers(
         .find(|s| touches(&s.range, offset))
         .map(|s| s.name.as_str());
     let facts = &snapshot.facts;
+    let extras = &snapshot.extras;
     let mut query = Query::new(typed);
-    let (found, mut cut) = search(
-        &facts.speaker_list,
-        &facts.speaker_words,
-        &mut query,
-        LIMIT * 4,
-    );
-    let mut ranked: Vec<(f64, Item)> = Vec::new();
+    // (rank, from the workspace?, id): items are built for the best only.
+    let mut ranked: Vec<(f64, bool, u32)> = Vec::new();
+    let (found, mut cut) = candidates(&facts.speaker_list, &facts.speaker_words, &mut query);
     for (id, score) in found {
         let e = &facts.speaker_list[id as usize];
         let count = e.count - usize::from(editing == Some(e.name.as_str()));
-        if count == 0 {
-            continue;
+        if count > 0 {
+            ranked.push((rank(score, count, e.latest_year), true, id));
         }
-        let mut it = item(ItemKind::Speaker, e.name.clone(), range.clone());
-        it.detail = Some(e.conferences.join(", "));
-        it.filter_text = Some(e.name.clone());
-        it.subject = Some(Subject::Speaker {
-            name: e.name.clone(),
-        });
-        ranked.push((rank(score, count, e.latest_year), it));
     }
-    let extras = &snapshot.extras;
-    let known: HashSet<String> = ranked.iter().map(|(_, i)| i.label.clone()).collect();
-    let (found, more) = search(
-        &extras.speakers,
-        &extras.speaker_words,
-        &mut query,
-        LIMIT * 2,
-    );
+    let (found, more) = candidates(&extras.speakers, &extras.speaker_words, &mut query);
     cut |= more;
     for (id, score) in found {
         let e = &extras.speakers[id as usize];
-        if known.contains(&e.name) {
-            continue;
+        if !facts.speakers.contains_key(&e.name) {
+            // The workspace's own speakers first.
+            ranked.push((rank(score, e.count, e.latest_year) - 1000.0, false, id));
         }
-        let mut it = item(ItemKind::Speaker, e.name.clone(), range.clone());
-        it.detail = Some(e.detail.clone());
-        it.filter_text = Some(e.name.clone());
-        it.subject = Some(Subject::Speaker {
-            name: e.name.clone(),
-        });
-        // The workspace's own speakers first.
-        ranked.push((rank(score, e.count, e.latest_year) - 1000.0, it));
     }
-    finish(ranked, cut)
+    let more = best_first(&mut ranked);
+    let items = ranked
+        .into_iter()
+        .map(|(_, own, id)| {
+            let (name, detail) = if own {
+                let e = &facts.speaker_list[id as usize];
+                (&e.name, e.conferences.join(", "))
+            } else {
+                let e = &extras.speakers[id as usize];
+                (&e.name, e.detail.clone())
+            };
+            let mut it = item(ItemKind::Speaker, name.clone(), range.clone());
+            it.detail = Some(detail);
+            it.filter_text = Some(name.clone());
+            it.subject = Some(Subject::Speaker { name: name.clone() });
+            it
+        })
+        .collect();
+    Completions {
+        items,
+        is_incomplete: cut || more,
+    }
+}
+
+/// The entries matching `query`, with their scores; every entry (score 0)
+/// when nothing is typed yet, so that ranking picks the most frequent.
+fn candidates<T: crate::fuzzy::Searchable>(
+    entries: &[T],
+    words: &crate::fuzzy::WordIndex,
+    query: &mut Query,
+) -> (Vec<(u32, u32)>, bool) {
+    if query.is_empty {
+        return ((0..entries.len() as u32).map(|i| (i, 0)).collect(), false);
+    }
+    search(entries, words, query, LIMIT * 4)
+}
+
+/// Keeps the best [`LIMIT`] by rank (ties by id), sorted; true when more
+/// were left out.
+fn best_first<K: Copy + Ord>(ranked: &mut Vec<(f64, bool, K)>) -> bool {
+    let order =
+        |a: &(f64, bool, K), b: &(f64, bool, K)| b.0.total_cmp(&a.0).then_with(|| a.2.cmp(&b.2));
+    let more = ranked.len() > LIMIT;
+    if more {
+        ranked.select_nth_unstable_by(LIMIT, order);
+        ranked.truncate(LIMIT);
+    }
+    ranked.sort_by(order);
+    more
 }
 
 /// Match quality first, then how often and how recently a name appears.
@@ -361,12 +385,7 @@ fn libraries(
     let mut query = Query::new(typed);
     let mut ranked: Vec<(f64, Item)> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    let (found, mut cut) = search(
-        &facts.library_list,
-        &facts.library_words,
-        &mut query,
-        LIMIT * 4,
-    );
+    let (found, mut cut) = candidates(&facts.library_list, &facts.library_words, &mut query);
     // The word being typed is itself a mention once it is in a code span.
     let typing_key = file
         .model
@@ -391,11 +410,10 @@ fn libraries(
         by_key.insert(normalize_dist_name(&e.name), ranked.len());
         ranked.push((rank(score, count, None) + 50.0, it));
     }
-    let (found, more) = search(
+    let (found, more) = candidates(
         &extras.distributions,
         &extras.distribution_words,
         &mut query,
-        LIMIT * 2,
     );
     cut |= more;
     for (id, score) in found {
@@ -720,6 +738,12 @@ Fan-in and Fan-out, Adam Englander
             c.items[0].detail.as_deref(),
             Some("PyCon US 2017, PyCon 2014")
         );
+    }
+
+    #[test]
+    fn nothing_typed_yet_offers_the_most_frequent_speakers_first() {
+        let c = labels(&format!("{WORKSPACE}//- /2018.md\n# Another Talk ($0\n"));
+        assert_eq!(c, vec!["Brandon Rhodes", "Ada Example", "Adam Englander"]);
     }
 
     #[test]

@@ -191,15 +191,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbo
     for (id, score) in speakers {
         let e = &facts.speaker_list[id as usize];
         // Their most recent talk.
-        let place = facts.speakers.get(&e.name).and_then(|places| {
-            places.iter().max_by_key(|p| {
-                (
-                    facts.conferences.get(&p.url).and_then(|c| c.year),
-                    std::cmp::Reverse(p.url.clone()),
-                )
-            })
-        });
-        let Some(place) = place else { continue };
+        let Some(place) = &e.latest else { continue };
         let Some(range) = snapshot.file(&place.url).and_then(|f| place.range(&f)) else {
             continue;
         };
