@@ -100,6 +100,8 @@ mod tests {
             },
             ..Settings::default()
         };
+        let from_toml: Settings = toml::from_str("[inlay_hints]\npep_titles = false\n").unwrap();
+        assert_eq!(from_toml, settings, "the README's talknotes.toml form");
         let off = f.snapshot_with(Some(Arc::new(test_peps())), settings);
         assert!(pep_title_hints(&off, &u, 0..text.len()).is_empty());
         // The other file gets its own.
