@@ -757,7 +757,6 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
     /// `> *a\n> b\n> c*` (first child: the anonymous `*`) both `> ` are
     /// excluded. We copy this so that our trees equal tree-sitter-md's.
     #[test]
-    #[allow(clippy::single_range_in_vec_init)] // a list of one range, as the tree holds it
     fn first_child_is_never_excluded_like_tree_sitter_md() {
         let ranges = |text: &str| {
             let syntax = Syntax::parse(text);
