@@ -520,7 +520,8 @@ fn the_binarys_json_follows_the_schema() {
 fn the_schema_is_strict() {
     let good = serde_json::to_value(export_of(&examples())).unwrap();
     assert!(schema_check(&good).is_ok());
-    let broken: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Mutation = Box<dyn Fn(&mut Value)>;
+    let broken: Vec<(&str, Mutation)> = vec![
         (
             "a line as text",
             Box::new(|v| v["talks"][0]["line"] = json!("1")),
