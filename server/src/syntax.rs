@@ -647,7 +647,10 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
         };
         assert_eq!(
             ranges("> a\n> b\n"),
-            [(vec!["block_continuation".to_owned()], vec![2..7])]
+            [(
+                vec!["block_continuation".to_owned()],
+                std::iter::once(2..7).collect::<Vec<_>>()
+            )]
         );
         assert_eq!(
             ranges("> *a\n> b\n> c*\n"),
