@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod discover;
 pub mod document;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod lsp;

@@ -38,16 +38,31 @@ struct Cli {
 
     /// A PEP index in the format of peps.python.org's api/peps.json
     /// (also: pep_index in talknotes.toml, TALKNOTES_PEP_INDEX).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pep_index: Option<PathBuf>,
 
     /// The settings file (default: the nearest talknotes.toml).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
 
     /// Never colour the output (colour is used only on a terminal anyway).
     #[arg(long)]
     no_color: bool,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Print the notes as data: conferences, talks, speakers, libraries,
+    /// PEPs and diagnostics (JSON, see docs/export.schema.json), or one CSV
+    /// row per talk. Exit codes as --check.
+    Export(export_args::Export),
+    /// Write one self-contained HTML report: totals, a timeline, speakers
+    /// seen at several conferences, most-mentioned libraries and PEPs,
+    /// every diagnostic. Exit codes as --check.
+    Report(export_args::Report),
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -79,6 +94,9 @@ fn main() {
         }
     };
     init_logging();
+    if let Some(command) = cli.command {
+        std::process::exit(export_args::run(command, cli.pep_index, cli.config));
+    }
     if cli.check {
         let stdout = std::io::stdout();
         let color = !cli.no_color && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -95,6 +113,78 @@ fn main() {
     }
     let code = talknotes_ls::lsp::run_stdio(cli.pep_index);
     std::process::exit(code);
+}
+
+mod export_args {
+    use std::path::PathBuf;
+
+    use talknotes_ls::export::{self, ExportFormat, ExportOptions, ReportOptions};
+
+    use super::{Command, DenyLevel};
+
+    #[derive(clap::Args, Debug)]
+    pub struct Common {
+        /// Files or folders (default: the current folder), found as --check finds them.
+        #[arg(value_name = "PATH")]
+        pub paths: Vec<PathBuf>,
+        /// Exit 1 when a finding at or above this severity is found.
+        #[arg(long, value_enum, default_value = "error")]
+        pub deny: DenyLevel,
+    }
+
+    #[derive(clap::Args, Debug)]
+    pub struct Export {
+        #[command(flatten)]
+        pub common: Common,
+        #[arg(long, value_enum, default_value = "json")]
+        pub format: ExportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        pub output: Option<PathBuf>,
+    }
+
+    #[derive(clap::Args, Debug)]
+    pub struct Report {
+        #[command(flatten)]
+        pub common: Common,
+        /// The HTML file to write (`-`: standard output).
+        #[arg(
+            short,
+            long,
+            value_name = "FILE",
+            default_value = "talknotes-report.html"
+        )]
+        pub output: PathBuf,
+    }
+
+    pub fn run(command: Command, pep_index: Option<PathBuf>, config: Option<PathBuf>) -> i32 {
+        let (out, err) = (std::io::stdout(), std::io::stderr());
+        match command {
+            Command::Export(a) => export::run_export(
+                &ExportOptions {
+                    paths: a.common.paths,
+                    format: a.format,
+                    output: a.output,
+                    deny: a.common.deny.into(),
+                    pep_index,
+                    config,
+                },
+                &mut out.lock(),
+                &mut err.lock(),
+            ),
+            Command::Report(a) => export::run_report(
+                &ReportOptions {
+                    paths: a.common.paths,
+                    output: a.output,
+                    deny: a.common.deny.into(),
+                    pep_index,
+                    config,
+                },
+                &mut out.lock(),
+                &mut err.lock(),
+            ),
+        }
+    }
 }
 
 /// Logs go to stderr (stdout carries the protocol), filtered by RUST_LOG.

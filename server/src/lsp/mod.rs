@@ -3,6 +3,7 @@
 //! (`crate::analysis`, `crate::rules`) and back.
 
 mod capabilities;
+mod commands;
 mod convert;
 mod diagnostics;
 mod framing;

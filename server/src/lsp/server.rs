@@ -301,6 +301,10 @@ impl LanguageServer for Server {
         });
     }
 
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        super::commands::execute(&self.state, params).await
+    }
+
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
         let actions: Vec<CodeActionOrCommand> = params
