@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Parser;
+use talknotes_ls::catalog;
 use talknotes_ls::check::{self, CheckOptions, Format};
 use talknotes_ls::config::Severity;
 
@@ -48,6 +49,40 @@ struct Cli {
     /// Never colour the output (colour is used only on a terminal anyway).
     #[arg(long)]
     no_color: bool,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// The PEP index cache, the popular PyPI projects, conference catalogs.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum CatalogCommand {
+    /// Download the PEP index and the popular PyPI projects into the cache
+    /// (atomically: a failed download keeps the old cache).
+    Update {
+        /// Only the PEP index.
+        #[arg(long)]
+        peps_only: bool,
+        /// Download the PEP index from this URL (also: pep_index_url,
+        /// TALKNOTES_PEP_INDEX_URL).
+        #[arg(long, value_name = "URL")]
+        pep_index_url: Option<String>,
+        /// Download the PyPI projects list from this URL (also:
+        /// packages_url, TALKNOTES_PACKAGES_URL).
+        #[arg(long, value_name = "URL")]
+        packages_url: Option<String>,
+        /// Give up on a download after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "30")]
+        timeout: u64,
+    },
+    /// What is cached, from when, how many entries; the catalogs configured.
+    Status,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -79,6 +114,30 @@ fn main() {
         }
     };
     init_logging();
+    if let Some(Command::Catalog(c)) = cli.command {
+        let (out, err) = (std::io::stdout(), std::io::stderr());
+        let code = match c {
+            CatalogCommand::Update {
+                peps_only,
+                pep_index_url,
+                packages_url,
+                timeout,
+            } => {
+                let opts = catalog::cli::UpdateOptions {
+                    peps_only,
+                    pep_index_url,
+                    packages_url,
+                    config: cli.config,
+                    timeout: std::time::Duration::from_secs(timeout),
+                };
+                catalog::cli::update(&opts, &mut out.lock(), &mut err.lock())
+            }
+            CatalogCommand::Status => {
+                catalog::cli::status(cli.config.as_deref(), &mut out.lock(), &mut err.lock())
+            }
+        };
+        std::process::exit(code);
+    }
     if cli.check {
         let stdout = std::io::stdout();
         let color = !cli.no_color && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();

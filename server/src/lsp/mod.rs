@@ -3,6 +3,7 @@
 //! (`crate::analysis`, `crate::rules`) and back.
 
 mod capabilities;
+mod catalog_refresh;
 mod convert;
 mod diagnostics;
 mod indexing;

@@ -166,6 +166,11 @@ impl LanguageServer for Server {
             indexing::index_workspace(state.clone(), client.clone(), progress).await;
             diagnostics::schedule(state, client, published, None);
         });
+        super::catalog_refresh::maybe_refresh_peps(
+            self.state.clone(),
+            self.client.clone(),
+            self.published.clone(),
+        );
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -241,6 +246,7 @@ impl LanguageServer for Server {
                         .client_settings
                         .write()
                         .unwrap_or_else(|e| e.into_inner()) = s;
+                    self.state.load_catalogs();
                     self.state.load_peps();
                 }
                 Err(e) => {
