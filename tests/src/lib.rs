@@ -95,7 +95,9 @@ pub fn ensure_built() {
 /// A `Command` for the server binary (built first), for `--check` runs.
 pub fn server_command() -> Command {
     ensure_built();
-    Command::new(server_bin())
+    let mut c = Command::new(server_bin());
+    c.env("TALKNOTES_OFFLINE", "1");
+    c
 }
 
 /// `file://` URI of an absolute path (percent-encoding what a URL must).
@@ -187,6 +189,8 @@ impl Client {
         let mut child = Command::new(server_bin())
             .args(args)
             .env("RUST_LOG", "warn")
+            // No PEP index refresh from the network in tests.
+            .env("TALKNOTES_OFFLINE", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -399,8 +399,9 @@ impl Catalogs {
             .collect();
         let (best, n) = *ranked.first()?;
         let second = ranked.get(1).map_or(0, |r| r.1);
-        // Two talks at least, a third of them at least, and clearly ahead.
-        if n >= 2 && n * 3 >= talks && n > second {
+        // Two talks at least (or every talk of the file), a third of them
+        // at least, and clearly ahead.
+        if (n >= 2 || n == talks) && n * 3 >= talks && n > second {
             Some(ConferenceMatch {
                 index: best,
                 via: ConferenceVia::Inferred { matched: n, talks },
