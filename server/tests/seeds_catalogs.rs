@@ -22,6 +22,9 @@ fn shared() -> Option<PathBuf> {
         .find(|p| p.join("seeds").is_dir() && p.join("data/pyvideo").is_dir())
 }
 
+/// A finding: rule, the text under its range, its message.
+type Found = (Rule, String, String);
+
 #[test]
 fn seeds_against_the_real_catalogs() {
     let Some(shared) = shared() else {
@@ -42,7 +45,7 @@ fn seeds_against_the_real_catalogs() {
     .unwrap();
     let seeds = shared.join("seeds");
     let checked = analyse_paths(&seeds, &[PathBuf::from(".")], Some(&config), None).unwrap();
-    let mut by_seed: Vec<(String, Vec<(Rule, String, String)>)> = Vec::new();
+    let mut by_seed: Vec<(String, Vec<Found>)> = Vec::new();
     for (file, findings) in &checked.results {
         let name = file.display_name();
         let f = findings
@@ -105,7 +108,7 @@ fn seeds_against_the_real_catalogs() {
         .any(|f| f.0 == Rule::SpeakerTypo && f.2.contains("“Victor Stinner”")));
 
     // Pep503 is 513; the right PEPs raise nothing.
-    let pep_findings: Vec<(String, &(Rule, String, String))> = by_seed
+    let pep_findings: Vec<(String, &Found)> = by_seed
         .iter()
         .flat_map(|(s, f)| f.iter().map(move |f| (s.clone(), f)))
         .filter(|(_, f)| matches!(f.0, Rule::UnknownPep | Rule::PepMismatch))
