@@ -5,6 +5,7 @@
 #![deny(clippy::print_stdout)]
 
 pub mod analysis;
+pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod discover;

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Parser;
+use talknotes_ls::catalog;
 use talknotes_ls::check::{self, CheckOptions, Format};
 use talknotes_ls::config::Severity;
 
@@ -63,6 +64,33 @@ enum Command {
     /// seen at several conferences, most-mentioned libraries and PEPs,
     /// every diagnostic. Exit codes as --check.
     Report(export_args::Report),
+    /// The PEP index cache, the popular PyPI projects, conference catalogs.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum CatalogCommand {
+    /// Download the PEP index and the popular PyPI projects into the cache
+    /// (atomically: a failed download keeps the old cache).
+    Update {
+        /// Only the PEP index.
+        #[arg(long)]
+        peps_only: bool,
+        /// Download the PEP index from this URL (also: pep_index_url,
+        /// TALKNOTES_PEP_INDEX_URL).
+        #[arg(long, value_name = "URL")]
+        pep_index_url: Option<String>,
+        /// Download the PyPI projects list from this URL (also:
+        /// packages_url, TALKNOTES_PACKAGES_URL).
+        #[arg(long, value_name = "URL")]
+        packages_url: Option<String>,
+        /// Give up on a download after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "30")]
+        timeout: u64,
+    },
+    /// What is cached, from when, how many entries; the catalogs configured.
+    Status,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -94,8 +122,34 @@ fn main() {
         }
     };
     init_logging();
-    if let Some(command) = cli.command {
-        std::process::exit(export_args::run(command, cli.pep_index, cli.config));
+    let command = match cli.command {
+        Some(Command::Catalog(c)) => Some(c),
+        Some(other) => std::process::exit(export_args::run(other, cli.pep_index, cli.config)),
+        None => None,
+    };
+    if let Some(c) = command {
+        let (out, err) = (std::io::stdout(), std::io::stderr());
+        let code = match c {
+            CatalogCommand::Update {
+                peps_only,
+                pep_index_url,
+                packages_url,
+                timeout,
+            } => {
+                let opts = catalog::cli::UpdateOptions {
+                    peps_only,
+                    pep_index_url,
+                    packages_url,
+                    config: cli.config,
+                    timeout: std::time::Duration::from_secs(timeout),
+                };
+                catalog::cli::update(&opts, &mut out.lock(), &mut err.lock())
+            }
+            CatalogCommand::Status => {
+                catalog::cli::status(cli.config.as_deref(), &mut out.lock(), &mut err.lock())
+            }
+        };
+        std::process::exit(code);
     }
     if cli.check {
         let stdout = std::io::stdout();
@@ -183,6 +237,7 @@ mod export_args {
                 &mut out.lock(),
                 &mut err.lock(),
             ),
+            Command::Catalog(_) => unreachable!("catalog commands are run by main"),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod capabilities;
 mod commands;
+mod catalog_refresh;
 mod convert;
 mod diagnostics;
 mod framing;

@@ -180,6 +180,11 @@ impl LanguageServer for Server {
             indexing::index_workspace(state.clone(), client.clone(), progress).await;
             diagnostics::schedule(state, client, published, None);
         });
+        super::catalog_refresh::maybe_refresh_peps(
+            self.state.clone(),
+            self.client.clone(),
+            self.published.clone(),
+        );
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -255,6 +260,7 @@ impl LanguageServer for Server {
                         .client_settings
                         .write()
                         .unwrap_or_else(|e| e.into_inner()) = s;
+                    self.state.load_catalogs();
                     self.state.load_peps();
                     for w in warnings {
                         self.client.show_message(MessageType::WARNING, w).await;
