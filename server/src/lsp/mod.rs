@@ -3,8 +3,8 @@
 //! (`crate::analysis`, `crate::rules`) and back.
 
 mod capabilities;
-mod commands;
 mod catalog_refresh;
+mod commands;
 mod convert;
 mod diagnostics;
 mod framing;
