@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use url::Url;
 
+use crate::catalog::Catalogs;
 use crate::config::Settings;
 use crate::fuzzy::{Searchable, WordIndex};
 use crate::index::{Facts, NoteFile};
@@ -25,6 +26,8 @@ pub struct Snapshot {
     /// What the notes themselves do not say: catalog speakers, installed
     /// Python distributions (see [`Extras`]).
     pub extras: Arc<Extras>,
+    /// Conference catalogs, popular PyPI projects, the PEP index's status.
+    pub catalogs: Arc<Catalogs>,
 }
 
 /// Knowledge from outside the notes, for completion and hover. Empty by
@@ -122,16 +125,23 @@ impl Snapshot {
         settings: Arc<Settings>,
         roots: Vec<PathBuf>,
     ) -> Snapshot {
-        let facts = Arc::new(Facts::build(&files, known_names(peps.as_deref())));
-        Snapshot {
-            files: Arc::new(files.into_iter().map(|f| (f.url.clone(), f)).collect()),
-            facts,
-            peps,
-            settings,
-            roots: Arc::new(roots),
-            fs: Arc::new(RealFileSystem),
-            extras: Arc::default(),
-        }
+        Snapshot::with_catalogs(files, peps, Arc::new(Catalogs::default()), settings, roots)
+    }
+
+    /// A snapshot that also consults conference catalogs (their speakers
+    /// are known spellings).
+    pub fn with_catalogs(
+        files: Vec<Arc<NoteFile>>,
+        peps: Option<Arc<PepIndex>>,
+        catalogs: Arc<Catalogs>,
+        settings: Arc<Settings>,
+        roots: Vec<PathBuf>,
+    ) -> Snapshot {
+        let facts = Arc::new(Facts::build(
+            &files,
+            known_names(peps.as_deref(), &catalogs),
+        ));
+        Snapshot::new_with_facts(files, facts, peps, settings, roots).using_catalogs(catalogs)
     }
 
     /// A snapshot over facts built earlier (the server reuses facts that did
@@ -151,12 +161,20 @@ impl Snapshot {
             roots: Arc::new(roots),
             fs: Arc::new(RealFileSystem),
             extras: Arc::default(),
+            catalogs: Arc::new(Catalogs::default()),
         }
     }
 
     /// The same snapshot with `extras` (catalog speakers, distributions).
     pub fn with_extras(mut self, extras: Arc<Extras>) -> Snapshot {
         self.extras = extras;
+        self
+    }
+
+    /// The same snapshot with `catalogs` (facts must already know their
+    /// speakers: see [`known_names`]).
+    pub fn using_catalogs(mut self, catalogs: Arc<Catalogs>) -> Snapshot {
+        self.catalogs = catalogs;
         self
     }
 
@@ -181,13 +199,18 @@ impl Snapshot {
             settings: &self.settings,
             fs: self.fs.as_ref(),
             roots: &self.roots,
+            catalogs: &self.catalogs,
         };
         rules::check_file(file, &cx)
     }
 }
 
-/// Known spellings of people's names, from the PEP index's authors.
-pub fn known_names(peps: Option<&PepIndex>) -> HashSet<String> {
-    peps.map(|p| p.author_names().map(str::to_string).collect())
-        .unwrap_or_default()
+/// Known spellings of people's names: the PEP index's authors and the
+/// catalogs' speakers.
+pub fn known_names(peps: Option<&PepIndex>, catalogs: &Catalogs) -> HashSet<String> {
+    let mut names: HashSet<String> = peps
+        .map(|p| p.author_names().map(str::to_string).collect())
+        .unwrap_or_default();
+    names.extend(catalogs.speaker_names().map(str::to_string));
+    names
 }

@@ -97,7 +97,9 @@ pub fn ensure_built() {
 /// A `Command` for the server binary (built first), for `--check` runs.
 pub fn server_command() -> Command {
     ensure_built();
-    Command::new(server_bin())
+    let mut c = Command::new(server_bin());
+    c.env("TALKNOTES_OFFLINE", "1");
+    c
 }
 
 /// `file://` URI of an absolute path (percent-encoding what a URL must).
@@ -188,13 +190,23 @@ impl Client {
         Client::spawn_with_env(args, &[])
     }
 
-    /// Starts the server with `args` and extra environment variables.
-    pub fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> Client {
+    /// Starts the server with environment changes: `(name, Some(value))`
+    /// sets, `(name, None)` removes. By default it runs offline
+    /// (`TALKNOTES_OFFLINE=1`: no PEP index refresh from the network).
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Client {
         ensure_built();
-        let mut child = Command::new(server_bin())
+        let mut command = Command::new(server_bin());
+        command
             .args(args)
             .env("RUST_LOG", "warn")
-            .envs(env.iter().copied())
+            .env("TALKNOTES_OFFLINE", "1");
+        for (name, value) in env {
+            match value {
+                Some(v) => command.env(name, v),
+                None => command.env_remove(name),
+            };
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -72,7 +72,7 @@ fn load() -> Option<Seeds> {
         let uri = ws.write(&format!("{stem}.md"), &text);
         files.push((stem[..3].to_string(), uri, text));
     }
-    let mut c = Client::spawn_with_env(&[], &[("TALKNOTES_PYTHON", "")]);
+    let mut c = Client::spawn_with_env(&[], &[("TALKNOTES_PYTHON", Some(""))]);
     c.initialize(&ws.root, json!({"pepIndex": peps.to_str().unwrap()}), None);
     c.wait_for_indexing();
     Some(Seeds { c, _ws: ws, files })

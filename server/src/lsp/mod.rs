@@ -3,6 +3,8 @@
 //! (`crate::analysis`, `crate::rules`) and back.
 
 mod capabilities;
+mod catalog_refresh;
+mod commands;
 mod convert;
 mod diagnostics;
 mod features;

@@ -196,6 +196,11 @@ impl LanguageServer for Server {
                 *extras = Arc::new(crate::analysis::Extras::new(speakers, dists));
             });
         }
+        super::catalog_refresh::maybe_refresh_peps(
+            self.state.clone(),
+            self.client.clone(),
+            self.published.clone(),
+        );
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -272,6 +277,7 @@ impl LanguageServer for Server {
                         .client_settings
                         .write()
                         .unwrap_or_else(|e| e.into_inner()) = s;
+                    self.state.load_catalogs();
                     self.state.load_peps();
                     for w in warnings {
                         self.client.show_message(MessageType::WARNING, w).await;
@@ -316,6 +322,10 @@ impl LanguageServer for Server {
             indexing::index_workspace(state.clone(), client.clone(), false).await;
             diagnostics::schedule(state, client, published, None);
         });
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        super::commands::execute(&self.state, params).await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
