@@ -97,7 +97,9 @@ pub fn ensure_built() {
 /// A `Command` for the server binary (built first), for `--check` runs.
 pub fn server_command() -> Command {
     ensure_built();
-    Command::new(server_bin())
+    let mut c = Command::new(server_bin());
+    c.env("TALKNOTES_OFFLINE", "1");
+    c
 }
 
 /// `file://` URI of an absolute path (percent-encoding what a URL must).
@@ -185,12 +187,23 @@ impl Client {
     }
 
     pub fn spawn_with_args(args: &[&str]) -> Client {
-        Client::spawn_wrapped(&[], args)
+        Client::spawn_full(&[], args, &[])
     }
 
     /// Starts the server through a wrapper command (`wrapper[0]` runs
     /// `wrapper[1..] <server> args`), e.g. `setpriv` to drop root.
     pub fn spawn_wrapped(wrapper: &[&str], args: &[&str]) -> Client {
+        Client::spawn_full(wrapper, args, &[])
+    }
+
+    /// Starts the server with environment changes: `(name, Some(value))`
+    /// sets, `(name, None)` removes. By default it runs offline
+    /// (`TALKNOTES_OFFLINE=1`: no PEP index refresh from the network).
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Client {
+        Client::spawn_full(&[], args, env)
+    }
+
+    fn spawn_full(wrapper: &[&str], args: &[&str], env: &[(&str, Option<&str>)]) -> Client {
         ensure_built();
         let mut command = match wrapper.split_first() {
             Some((program, rest)) => {
@@ -200,9 +213,17 @@ impl Client {
             }
             None => Command::new(server_bin()),
         };
-        let mut child = command
+        command
             .args(args)
             .env("RUST_LOG", "warn")
+            .env("TALKNOTES_OFFLINE", "1");
+        for (name, value) in env {
+            match value {
+                Some(v) => command.env(name, v),
+                None => command.env_remove(name),
+            };
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

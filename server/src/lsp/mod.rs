@@ -3,8 +3,11 @@
 //! (`crate::analysis`, `crate::rules`) and back.
 
 mod capabilities;
+mod catalog_refresh;
+mod commands;
 mod convert;
 mod diagnostics;
+mod features;
 mod framing;
 mod indexing;
 mod server;

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use url::Url;
 
-use crate::analysis::{known_names, Snapshot};
+use crate::analysis::{known_names, Extras, Snapshot};
+use crate::catalog::{cache, Catalogs, Packages, PepStatus};
 use crate::config::{Settings, CONFIG_FILE};
 use crate::document::{ChangeError, Document, TextChange};
 use crate::index::{Facts, NoteFile, Workspace};
@@ -37,6 +38,13 @@ pub struct State {
     facts: Mutex<Option<FactsCache>>,
     /// The current workspace indexing run, to cancel it.
     pub indexing: super::indexing::Indexing,
+    /// Catalog speakers and installed distributions (see `Extras`).
+    pub extras: RwLock<Arc<Extras>>,
+    /// Conference catalogs, PyPI projects, the PEP index's status.
+    pub catalogs: RwLock<Catalogs>,
+    /// The background PEP index refresh: tried at most once per session;
+    /// why it failed (logged once, shown in hover).
+    pub pep_refresh: Mutex<(bool, Option<String>)>,
 }
 
 impl State {
@@ -53,6 +61,9 @@ impl State {
             generation: AtomicU64::new(0),
             facts: Mutex::new(None),
             indexing: Default::default(),
+            extras: RwLock::new(Arc::default()),
+            catalogs: RwLock::new(Catalogs::default()),
+            pep_refresh: Mutex::new((false, None)),
         }
     }
 
@@ -174,16 +185,50 @@ impl State {
             .file_settings
             .write()
             .unwrap_or_else(|e| e.into_inner()) = file_settings;
+        self.load_catalogs();
         self.load_peps();
     }
 
-    pub fn load_peps(&self) {
-        let path = self
-            .settings()
+    /// Reads the catalogs the settings name and the cached PyPI projects.
+    pub fn load_catalogs(&self) {
+        let settings = self.settings();
+        let mut catalogs = Catalogs::load(&settings.catalogs);
+        for p in catalogs.problems.iter() {
+            tracing::warn!("catalog {p}");
+        }
+        catalogs.packages = cache::cache_dir()
+            .map(|d| d.join(cache::PACKAGES_FILE))
+            .filter(|p| p.is_file())
+            .and_then(|p| Packages::load(&p).map_err(|e| tracing::warn!("{e:#}")).ok())
+            .map(Arc::new);
+        let mut current = self.catalogs.write().unwrap_or_else(|e| e.into_inner());
+        catalogs.pep_status = current.pep_status.take();
+        *current = catalogs;
+        drop(current);
+        *lock(&self.facts) = None;
+    }
+
+    /// The PEP index's path when it comes from the download cache (no
+    /// path configured), and the cache's folder.
+    pub fn pep_cache_in_use(&self) -> Option<PathBuf> {
+        if self.configured_pep_index().is_some() {
+            return None;
+        }
+        cache::cached_peps()
+    }
+
+    fn configured_pep_index(&self) -> Option<PathBuf> {
+        self.settings()
             .pep_index
             .or_else(|| self.cli_pep_index.clone())
-            .or_else(|| std::env::var_os("TALKNOTES_PEP_INDEX").map(PathBuf::from));
-        let peps = path.and_then(|p| match PepIndex::load(&p) {
+            .or_else(|| std::env::var_os("TALKNOTES_PEP_INDEX").map(PathBuf::from))
+    }
+
+    pub fn load_peps(&self) {
+        let configured = self.configured_pep_index();
+        let cached = configured.is_none();
+        let path = configured.or_else(|| cache::cached_peps().filter(|p| p.is_file()));
+        let peps = path.as_ref().and_then(|p| match PepIndex::load(p) {
             Ok(index) => {
                 tracing::info!("PEP index {}: {} PEPs", p.display(), index.len());
                 Some(Arc::new(index))
@@ -193,6 +238,17 @@ impl State {
                 None
             }
         });
+        let status = peps.as_ref().zip(path.as_ref()).map(|(index, p)| {
+            let mut status = PepStatus::new(p, cached, index.len());
+            if cached {
+                status.refresh_error = lock(&self.pep_refresh).1.clone();
+            }
+            status
+        });
+        self.catalogs
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .pep_status = status;
         *self.peps.write().unwrap_or_else(|e| e.into_inner()) = peps;
         // Known names come from the index: facts must be rebuilt.
         *lock(&self.facts) = None;
@@ -205,6 +261,12 @@ impl State {
         let peps = self.peps.read().unwrap_or_else(|e| e.into_inner()).clone();
         let settings = Arc::new(self.settings());
         let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let catalogs = Arc::new(
+            self.catalogs
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        );
         let signatures: HashMap<Url, u64> = files
             .iter()
             .map(|f| (f.url.clone(), f.facts_signature()))
@@ -213,13 +275,23 @@ impl State {
         let facts = match cache.as_ref() {
             Some((sigs, facts)) if *sigs == signatures => facts.clone(),
             _ => {
-                let facts = Arc::new(Facts::build(&files, known_names(peps.as_deref())));
+                let facts = Arc::new(Facts::build(
+                    &files,
+                    known_names(peps.as_deref(), &catalogs),
+                ));
                 *cache = Some((signatures, facts.clone()));
                 facts
             }
         };
         drop(cache);
+        let extras = self
+            .extras
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         Snapshot::new_with_facts(files, facts, peps, settings, roots)
+            .using_catalogs(catalogs)
+            .with_extras(extras)
     }
 }
 
