@@ -47,9 +47,9 @@ fn start_with(enc: &str, env: &[(&str, &str)]) -> Session {
     let ws = Workspace::new();
     let u2017 = ws.write("pycon-2017.md", P2017);
     let u2014 = ws.write("pycon-2014.md", P2014);
-    let mut env = env.to_vec();
+    let mut env: Vec<(&str, Option<&str>)> = env.iter().map(|(k, v)| (*k, Some(*v))).collect();
     if !env.iter().any(|(k, _)| *k == "TALKNOTES_PYTHON") {
-        env.push(("TALKNOTES_PYTHON", ""));
+        env.push(("TALKNOTES_PYTHON", Some("")));
     }
     let mut c = Client::spawn_with_env(&[], &env);
     let root = file_uri(&ws.root);
