@@ -141,7 +141,14 @@ impl Snapshot {
             &files,
             known_names(peps.as_deref(), &catalogs),
         ));
-        Snapshot::new_with_facts(files, facts, peps, settings, roots).using_catalogs(catalogs)
+        // Catalog speakers are offered by speaker completion too.
+        let extras = Extras::new(
+            crate::catalog::features::extra_speakers(&catalogs),
+            Vec::new(),
+        );
+        Snapshot::new_with_facts(files, facts, peps, settings, roots)
+            .using_catalogs(catalogs)
+            .with_extras(Arc::new(extras))
     }
 
     /// A snapshot over facts built earlier (the server reuses facts that did

@@ -430,3 +430,94 @@ fn library_typos_need_the_popular_projects_list() {
     assert_eq!(f.fix.unwrap().edits[0].new_text, "requests");
     assert_eq!(features::complete_libraries(&s, "re", 5), vec!["requests"]);
 }
+
+/// The editor features (completion, hover, document links, definition)
+/// answer with what the catalogs know, after what the notes know.
+#[test]
+fn catalogs_feed_the_editor_features() {
+    use talknotes_ls::features::completion::{complete, ItemKind};
+    use talknotes_ls::features::{hover::hover, links::document_links, navigation::definition};
+    let c = check(&[
+        (
+            "pycon-2017.md",
+            "# PyCon US 2017\n\n## Grok the GIL: Write Fast And Thread-Safe Python (A. Jesse Jiryu Davis)\n\nnotes\n\n## Something New (Br\n\n[Dict\n\n`req`\n",
+        ),
+        (
+            "pycon-2014.md",
+            "# PyCon US 2014\n\n## Fan-in and Fan-out (Brett Slatkin)\n\nnotes\n",
+        ),
+    ]);
+    let url = Url::from_file_path(c.root.join("notes/pycon-2017.md")).unwrap();
+    let file = c.snapshot.file(&url).unwrap();
+    let s = &c.snapshot;
+
+    // Speakers: the notes' own first (Brett Slatkin), then this
+    // conference's catalog speakers (Brandon Rhodes, PyCon US 2017).
+    let at = file.text.find("(Br").unwrap() + 3;
+    let got = complete(s, &url, at);
+    let speakers: Vec<(&str, &str)> = got
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Speaker)
+        .map(|i| (i.label.as_str(), i.detail.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        speakers.first().map(|s| s.0),
+        Some("Brett Slatkin"),
+        "{speakers:?}"
+    );
+    assert!(
+        speakers.contains(&("Brandon Rhodes", "PyCon US 2017")),
+        "{speakers:?}"
+    );
+
+    // Talk titles inside `[`: the catalog's, with speaker and conference.
+    let at = file.text.find("[Dict").unwrap() + 5;
+    let got = complete(s, &url, at);
+    let talk = got
+        .items
+        .iter()
+        .find(|i| i.label == "The Dictionary Even Mightier")
+        .unwrap_or_else(|| panic!("{:?}", got.items));
+    assert_eq!(talk.kind, ItemKind::Talk);
+    assert_eq!(
+        talk.detail.as_deref(),
+        Some("Brandon Rhodes · PyCon US 2017 (catalog)")
+    );
+
+    // Hover on a talk: the catalog's speaker, date and video.
+    let at = file.text.find("Grok").unwrap();
+    let h = hover(s, &url, at).expect("hover");
+    assert!(h.markdown.contains("In the catalog"), "{}", h.markdown);
+    assert!(
+        h.markdown.contains("A. Jesse Jiryu Davis"),
+        "{}",
+        h.markdown
+    );
+    assert!(h.markdown.contains("2017-05-19"), "{}", h.markdown);
+    assert!(
+        h.markdown
+            .contains("https://www.youtube.com/watch?v=a.json"),
+        "{}",
+        h.markdown
+    );
+
+    // Document link: the title to its page (pyvideo's, for that layout).
+    let links = document_links(s, &url);
+    let title = links
+        .iter()
+        .find(|l| file.text[l.range.clone()].starts_with("Grok the GIL"))
+        .unwrap_or_else(|| panic!("{links:?}"));
+    assert_eq!(
+        title.target,
+        "https://pyvideo.org/pycon-us-2017/grok-the-gil-write-fast-and-thread-safe-python.html"
+    );
+
+    // Definition on a talk: its catalog entry.
+    let defs = definition(s, &url, at);
+    assert!(
+        defs.iter()
+            .any(|l| l.url.path().ends_with("pycon-us-2017/videos/a.json")),
+        "{defs:?}"
+    );
+}

@@ -47,9 +47,9 @@ fn start_with(enc: &str, env: &[(&str, &str)]) -> Session {
     let ws = Workspace::new();
     let u2017 = ws.write("pycon-2017.md", P2017);
     let u2014 = ws.write("pycon-2014.md", P2014);
-    let mut env = env.to_vec();
+    let mut env: Vec<(&str, Option<&str>)> = env.iter().map(|(k, v)| (*k, Some(*v))).collect();
     if !env.iter().any(|(k, _)| *k == "TALKNOTES_PYTHON") {
-        env.push(("TALKNOTES_PYTHON", ""));
+        env.push(("TALKNOTES_PYTHON", Some("")));
     }
     let mut c = Client::spawn_with_env(&[], &env);
     let root = file_uri(&ws.root);
@@ -544,4 +544,72 @@ fn folding_and_selection_ranges() {
     assert_eq!(texts[1], "PEP 509");
     assert_eq!(texts[2], "- `trio` and PEP 509, see bpo-24915");
     assert_eq!(*texts.last().unwrap(), P2017);
+}
+
+/// With a catalog in `talknotes.toml`, speaker completion offers the
+/// conference's catalog speakers after the notes' own, and a talk's title
+/// links to its catalog page.
+#[test]
+fn catalog_speakers_and_pages_in_the_editor() {
+    let ws = Workspace::new();
+    ws.write("talknotes.toml", "catalogs = [\"catalog.toml\"]\n");
+    ws.write(
+        "catalog.toml",
+        "conference = \"PyCon US 2017\"\n\
+         [[talks]]\n\
+         title = \"The Dictionary Even Mightier\"\n\
+         speaker = \"Brandon Rhodes\"\n\
+         url = \"https://example.org/2017/dictionary\"\n",
+    );
+    ws.write("pycon-2017.md", P2017);
+    ws.write("pycon-2014.md", P2014);
+    let mut c = Client::spawn_with_env(&[], &[("TALKNOTES_PYTHON", Some(""))]);
+    c.initialize(&ws.root, json!({}), None);
+    c.wait_for_indexing();
+
+    // Brandon Rhodes is in no note yet: the catalog alone knows him.
+    let text2 = "# PyCon US 2017\n\n# Yet Another Talk (Br";
+    let uri2 = ws.uri("pycon-2017-again.md");
+    c.open(&uri2, text2, 1);
+    let r = c
+        .request(
+            "textDocument/completion",
+            at(&uri2, text2, "(Br", 3, Enc::Utf16),
+        )
+        .expect("completion");
+    let labels: Vec<(&str, &str)> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap(),
+                i["detail"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        labels.contains(&("Brandon Rhodes", "PyCon US 2017")),
+        "{labels:?}"
+    );
+
+    // The talk's title links to its catalog page.
+    let text = "# PyCon US 2017\n\n# The Dictionary Even Mightier (Brandon Rhodes)\n";
+    let uri = ws.uri("pycon-2017-more.md");
+    c.open(&uri, text, 1);
+    let links = c
+        .request(
+            "textDocument/documentLink",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("documentLink");
+    assert!(
+        links
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["target"] == "https://example.org/2017/dictionary"),
+        "{}",
+        pretty(&links)
+    );
 }

@@ -244,3 +244,32 @@ pub fn complete_libraries(snapshot: &Snapshot, prefix: &str, limit: usize) -> Ve
 pub fn pep_index_status(snapshot: &Snapshot) -> Option<String> {
     snapshot.catalogs.pep_status.as_ref().map(|s| s.to_string())
 }
+
+/// Every catalog speaker, for speaker completion: where they spoke (most
+/// recent conference first), how many talks, the latest year.
+pub fn extra_speakers(catalogs: &super::Catalogs) -> Vec<crate::analysis::ExtraSpeaker> {
+    use std::collections::BTreeMap;
+    // name -> (talks, [(year, conference title)])
+    let mut by_name: BTreeMap<&str, (usize, Vec<(Option<u16>, &str)>)> = BTreeMap::new();
+    for c in catalogs.conferences.iter() {
+        for name in c.speakers() {
+            let e = by_name.entry(name).or_default();
+            e.0 += c.talks_by(name).len();
+            e.1.push((c.year, c.title.as_str()));
+        }
+    }
+    by_name
+        .into_iter()
+        .map(|(name, (count, mut seen))| {
+            seen.sort_by(|a, b| b.cmp(a));
+            seen.dedup();
+            crate::analysis::ExtraSpeaker {
+                name: name.to_string(),
+                detail: seen.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(", "),
+                count,
+                latest_year: seen.iter().filter_map(|(y, _)| *y).max(),
+                mask: crate::fuzzy::char_mask(name),
+            }
+        })
+        .collect()
+}

@@ -77,7 +77,7 @@ pub fn complete(snapshot: &Snapshot, url: &Url, offset: usize) -> Completions {
     } else if let Some(start) = link_destination_context(before, line.start) {
         link_destinations(snapshot, &file, start, offset)
     } else if let Some(start) = link_text_context(before, line.start).filter(|_| !in_fence) {
-        talk_titles(snapshot, &file.text[start..offset], start..offset)
+        talk_titles(snapshot, url, &file.text[start..offset], start..offset)
     } else if let Some((start, slug)) = pep {
         peps(snapshot, &file.text[start..offset], start..offset, slug)
     } else if let Some(start) = speaker_context(before, line.start).filter(|_| !in_fence) {
@@ -293,11 +293,22 @@ fn speakers(
     }
     let (found, more) = candidates(&extras.speakers, &extras.speaker_words, &mut query);
     cut |= more;
+    // The speakers of this file's conference in the catalogs come next.
+    let conference = snapshot
+        .catalogs
+        .conference_of(&file.model)
+        .map(|m| snapshot.catalogs.conferences[m.index].title.as_str());
     for (id, score) in found {
         let e = &extras.speakers[id as usize];
         if !facts.speakers.contains_key(&e.name) {
             // The workspace's own speakers first.
-            ranked.push((rank(score, e.count, e.latest_year) - 1000.0, false, id));
+            let here = conference.is_some_and(|c| e.detail.split(", ").any(|d| d == c));
+            let bonus = if here { 500.0 } else { 0.0 };
+            ranked.push((
+                rank(score, e.count, e.latest_year) - 1000.0 + bonus,
+                false,
+                id,
+            ));
         }
     }
     let more = best_first(&mut ranked);
@@ -445,6 +456,22 @@ fn libraries(
         });
         ranked.push((rank(score, 0, None), it));
     }
+    // Popular PyPI projects (downloaded by `catalog update`), most
+    // downloaded first, below what the notes and the machine know.
+    let popular = crate::catalog::features::complete_libraries(snapshot, typed, LIMIT + 1);
+    cut |= popular.len() > LIMIT;
+    for (n, name) in popular.into_iter().take(LIMIT).enumerate() {
+        if by_key.contains_key(&normalize_dist_name(&name))
+            || extras.distribution(&name).is_some()
+            || !accept(&name)
+        {
+            continue;
+        }
+        let mut it = item(ItemKind::Library, name.clone(), range.clone());
+        it.detail = Some("popular on PyPI".into());
+        it.subject = Some(Subject::Library { name });
+        ranked.push((-1.0 - n as f64, it));
+    }
     finish(ranked, cut)
 }
 
@@ -510,7 +537,7 @@ fn peps(snapshot: &Snapshot, typed: &str, range: TextRange, slug: bool) -> Compl
     }
 }
 
-fn talk_titles(snapshot: &Snapshot, typed: &str, range: TextRange) -> Completions {
+fn talk_titles(snapshot: &Snapshot, url: &Url, typed: &str, range: TextRange) -> Completions {
     let facts = &snapshot.facts;
     let mut query = Query::new(typed);
     let (found, cut) = search(&facts.talk_list, &facts.talk_words, &mut query, LIMIT * 4);
@@ -531,7 +558,25 @@ fn talk_titles(snapshot: &Snapshot, typed: &str, range: TextRange) -> Completion
         it.subject = Some(Subject::Talk { keys: vec![key] });
         ranked.push((f64::from(score), it));
     }
-    finish(ranked, cut)
+    // Then the talks of the file's conference in the catalogs (all catalogs
+    // when the file has none), below the notes' own.
+    let catalog = crate::catalog::features::complete_talks(snapshot, url, typed);
+    let more = catalog.len() > LIMIT;
+    for (n, t) in catalog.into_iter().take(LIMIT).enumerate() {
+        let key = title_key(&t.title);
+        if !seen.insert(key) {
+            continue;
+        }
+        let mut it = item(ItemKind::Talk, t.title, range.clone());
+        let mut detail = t.speakers.join(", ");
+        if !detail.is_empty() {
+            detail.push_str(" · ");
+        }
+        detail.push_str(&t.conference);
+        it.detail = Some(format!("{detail} (catalog)"));
+        ranked.push((-1.0 - n as f64, it));
+    }
+    finish(ranked, cut || more)
 }
 
 /// Inside `](`: other notes by relative path, or after `#` the anchors of

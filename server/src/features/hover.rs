@@ -190,6 +190,12 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
             elsewhere.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
+    // What the conference's catalog says: its title, speakers, date, video.
+    if let Some(info) =
+        crate::catalog::features::talk_at(snapshot, &file.url, talk.title_range.start)
+    {
+        out.push_str(&format!("\n---\n\nIn the catalog: {}\n", info.markdown()));
+    }
     out.trim_end().to_string()
 }
 
@@ -234,8 +240,9 @@ fn describe_pep(snapshot: &Snapshot, number: u32) -> String {
             "no PEP index loaded (setting `pepIndex`)"
         };
         return format!(
-            "**PEP {number}**\n\n{why}; {mentions}\n\n{}",
-            pep_url(number)
+            "**PEP {number}**\n\n{why}; {mentions}\n\n{}{}",
+            pep_url(number),
+            index_status(snapshot)
         );
     };
     let mut out = format!("**PEP {number} – {}**\n\n", pep.title);
@@ -265,7 +272,16 @@ fn describe_pep(snapshot: &Snapshot, number: u32) -> String {
         pep.url.clone()
     };
     out.push_str(&format!("{link}\n\n{}", capitalise(&mentions)));
+    out.push_str(&index_status(snapshot));
     out
+}
+
+/// Where the PEP index comes from and how old it is (`index from
+/// 2026-11-20, 737 PEPs`), as a last line; empty when not known.
+fn index_status(snapshot: &Snapshot) -> String {
+    crate::catalog::features::pep_index_status(snapshot)
+        .map(|s| format!("\n\n_{s}_"))
+        .unwrap_or_default()
 }
 
 fn capitalise(s: &str) -> String {

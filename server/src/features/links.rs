@@ -91,6 +91,16 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
             _ => {}
         }
     }
+    // A talk's title to its page in the conference's catalog (or its video).
+    for l in crate::catalog::features::document_links(snapshot, url) {
+        if !inside_link(&l.range) {
+            out.push(DocumentLink {
+                range: l.range,
+                target: l.target,
+                tooltip: Some(l.tooltip),
+            });
+        }
+    }
     out.sort_by_key(|l| l.range.start);
     out
 }

@@ -33,11 +33,19 @@ pub fn definition(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Location
             .collect(),
         Target::Talk { talk, .. } => {
             let key = title_key(&file.model.talks[*talk].title);
-            same_talks(snapshot, &[key])
+            let mut found: Vec<Location> = same_talks(snapshot, &[key])
                 .into_iter()
                 .filter(|(u, _)| *u != file.url)
                 .filter_map(|(u, t)| talk_title(snapshot, &u, t))
-                .collect()
+                .collect();
+            // Then the talk's entry in the conference's catalog.
+            let start = file.model.talks[*talk].title_range.start;
+            if let Some(entry) = crate::catalog::features::definition(snapshot, url, start) {
+                if let Ok(u) = Url::from_file_path(&entry.path) {
+                    found.push(Location::new(&u, 0..0));
+                }
+            }
+            found
         }
         Target::TalkMention { keys, .. } => same_talks(snapshot, keys)
             .into_iter()

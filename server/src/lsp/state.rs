@@ -201,6 +201,13 @@ impl State {
             .filter(|p| p.is_file())
             .and_then(|p| Packages::load(&p).map_err(|e| tracing::warn!("{e:#}")).ok())
             .map(Arc::new);
+        // Catalog speakers join speaker completion (after the notes' own).
+        let speakers = crate::catalog::features::extra_speakers(&catalogs);
+        {
+            let mut extras = self.extras.write().unwrap_or_else(|e| e.into_inner());
+            let distributions = extras.distributions.clone();
+            *extras = Arc::new(Extras::new(speakers, distributions));
+        }
         let mut current = self.catalogs.write().unwrap_or_else(|e| e.into_inner());
         catalogs.pep_status = current.pep_status.take();
         *current = catalogs;
