@@ -12,8 +12,8 @@
 #   Neovim   with a server binary as argument: installs Debian's neovim if
 #            nvim is missing, checks the test harness and the shipped configs
 #            against the stand-in server (fake_server.py), then runs the
-#            end-to-end test against the real binary. TALKNOTES_NVIM_FULL=1
-#            adds the completion and definition checks.
+#            end-to-end test against the real binary, completion and
+#            definition included (TALKNOTES_NVIM_FULL=0 leaves them out).
 #            Without an argument the Neovim self-checks still run when nvim
 #            is already installed.
 #
@@ -144,7 +144,9 @@ if command -v nvim >/dev/null 2>&1; then
   step "neovim: e2e harness vs stand-in server" env TALKNOTES_NVIM_FULL=1 "$nvim_tests/run.sh" "$nvim_tests/fake_server.py" || true
   step "neovim: shipped configs (run_configs.sh)" "$nvim_tests/run_configs.sh" || true
   if [ -n "$server" ]; then
-    step "neovim: e2e vs $server (full=${TALKNOTES_NVIM_FULL:-0})" "$nvim_tests/run.sh" "$server" || true
+    # The server has completion and definition: check them too (=0: off).
+    full=${TALKNOTES_NVIM_FULL:-1}
+    step "neovim: e2e vs $server (full=$full)" env TALKNOTES_NVIM_FULL="$full" "$nvim_tests/run.sh" "$server" || true
   else
     skip "neovim: e2e vs talknotes-ls" "no server binary given: bash .ci/editors.sh PATH/TO/talknotes-ls"
   fi

@@ -11,6 +11,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::analysis::Snapshot;
+use crate::catalog::{cache, Catalogs, Packages, PepStatus};
 use crate::config::{Settings, Severity, CONFIG_FILE};
 use crate::discover;
 use crate::index::NoteFile;
@@ -106,6 +107,7 @@ pub fn analyse_paths(
         Some(p) => Some(Arc::new(PepIndex::load(p)?)),
         None => None,
     };
+    let (peps, catalogs) = load_catalogs(&settings, peps)?;
     let ignore = settings.ignore_matcher();
 
     // Files named on the command line are read whatever their extension;
@@ -144,7 +146,13 @@ pub fn analyse_paths(
             Err(p) => problems.push(p),
         }
     }
-    let snapshot = Snapshot::new(notes.clone(), peps, Arc::new(settings), roots);
+    let snapshot = Snapshot::with_catalogs(
+        notes.clone(),
+        peps,
+        Arc::new(catalogs),
+        Arc::new(settings),
+        roots,
+    );
     let results: Vec<(Arc<NoteFile>, Vec<Finding>)> = notes
         .par_iter()
         .map(|f| (f.clone(), snapshot.check_file(f)))
@@ -155,6 +163,52 @@ pub fn analyse_paths(
         results,
         problems,
     })
+}
+
+/// The conference catalogs the settings name, the popular PyPI projects
+/// and the PEP index from the download cache (when no PEP index is
+/// configured). `--check` never downloads: `catalog update` does.
+fn load_catalogs(
+    settings: &Settings,
+    peps: Option<Arc<PepIndex>>,
+) -> anyhow::Result<(Option<Arc<PepIndex>>, Catalogs)> {
+    for c in &settings.catalogs {
+        if !c.exists() {
+            anyhow::bail!("catalog {}: no such file or folder", c.display());
+        }
+    }
+    let mut catalogs = Catalogs::load(&settings.catalogs);
+    let (peps, status) = match (peps, &settings.pep_index) {
+        (Some(p), Some(path)) => {
+            let status = PepStatus::new(path, false, p.len());
+            (Some(p), Some(status))
+        }
+        _ => match cache::cached_peps().filter(|p| p.is_file()) {
+            Some(path) => match PepIndex::load(&path) {
+                Ok(index) => {
+                    let status = PepStatus::new(&path, true, index.len());
+                    (Some(Arc::new(index)), Some(status))
+                }
+                Err(e) => {
+                    tracing::warn!("the cached PEP index is unusable: {e:#}");
+                    (None, None)
+                }
+            },
+            None => (None, None),
+        },
+    };
+    catalogs.pep_status = status;
+    catalogs.packages = cache::cache_dir()
+        .map(|d| d.join(cache::PACKAGES_FILE))
+        .filter(|p| p.is_file())
+        .and_then(|p| match Packages::load(&p) {
+            Ok(list) => Some(Arc::new(list)),
+            Err(e) => {
+                tracing::warn!("{e:#}");
+                None
+            }
+        });
+    Ok((peps, catalogs))
 }
 
 fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
@@ -183,6 +237,9 @@ fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
     }
     for p in &problems {
         writeln!(err, "{}: error: {}", display_path(&cwd, &p.path), p.message)?;
+    }
+    for p in snapshot.catalogs.problems.iter() {
+        writeln!(err, "warning: catalog {p}")?;
     }
     if opts.format == Format::Human {
         writeln!(err, "{}", report.summary(results.len()))?;

@@ -62,6 +62,13 @@ pub struct Settings {
     pub ignore: Vec<String>,
     pub offline: bool,
     pub catalogs: Vec<PathBuf>,
+    /// Where `catalog update` and the background refresh download the PEP
+    /// index from (default: peps.python.org's `api/peps.json`).
+    #[serde(alias = "pep_index_url")]
+    pub pep_index_url: Option<String>,
+    /// Where `catalog update` downloads the popular PyPI projects from.
+    #[serde(alias = "packages_url")]
+    pub packages_url: Option<String>,
     #[serde(alias = "inlay_hints")]
     pub inlay_hints: InlayHints,
 }
@@ -171,6 +178,12 @@ impl Settings {
         out.ignore.extend(over.ignore.iter().cloned());
         out.offline |= over.offline;
         out.catalogs.extend(over.catalogs.iter().cloned());
+        if over.pep_index_url.is_some() {
+            out.pep_index_url = over.pep_index_url.clone();
+        }
+        if over.packages_url.is_some() {
+            out.packages_url = over.packages_url.clone();
+        }
         if over.inlay_hints.pep_titles.is_some() {
             out.inlay_hints.pep_titles = over.inlay_hints.pep_titles;
         }

@@ -9,7 +9,8 @@ use dashmap::DashMap;
 use url::Url;
 
 use crate::extract::{self, title_key};
-use crate::model::{FileModel, TextRange};
+use crate::fuzzy::{char_mask, Searchable, WordIndex};
+use crate::model::{FileModel, IssueTracker, TextRange};
 use crate::position::LineIndex;
 use crate::syntax::Syntax;
 use std::hash::{Hash, Hasher};
@@ -56,6 +57,20 @@ impl NoteFile {
     pub fn facts_signature(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.path.hash(&mut h);
+        if let Some(c) = &self.model.conference {
+            c.name.hash(&mut h);
+            c.year.hash(&mut h);
+        }
+        // Facts index mentions by their position in these lists.
+        for p in &self.model.peps {
+            p.number.hash(&mut h);
+        }
+        for i in &self.model.issues {
+            (i.tracker as u8, i.number).hash(&mut h);
+        }
+        for l in &self.model.libraries {
+            l.name.hash(&mut h);
+        }
         for t in &self.model.talks {
             t.title.hash(&mut h);
             t.keynote.hash(&mut h);
@@ -198,6 +213,124 @@ pub struct Facts {
     pub speaker_typos: HashMap<String, String>,
     /// Paths of the notes files in the workspace.
     pub paths: HashMap<PathBuf, Url>,
+    /// Each file's conference, as shown to a person (`PyCon US 2017`).
+    pub conferences: HashMap<Url, ConferenceLabel>,
+    /// PEP number → its mentions (indices into each file's `model.peps`).
+    pub peps: HashMap<u32, Vec<Mention>>,
+    /// CPython issue → its mentions (`model.issues`); `Issue N` counts as `bpo-N`.
+    pub issues: HashMap<(IssueTracker, u32), Vec<Mention>>,
+    /// Library name, lower case → its mentions (`model.libraries`).
+    pub libraries: HashMap<String, Vec<Mention>>,
+    /// Every speaker, for completion and workspace symbols.
+    pub speaker_list: Vec<SpeakerEntry>,
+    pub speaker_words: WordIndex,
+    /// Every talk, for workspace symbols and link-text completion.
+    pub talk_list: Vec<TalkEntry>,
+    pub talk_words: WordIndex,
+    /// Every library mentioned, for completion.
+    pub library_list: Vec<LibraryEntry>,
+    pub library_words: WordIndex,
+}
+
+/// A mention of something in a file: the index into the model's list
+/// (`peps`, `issues` or `libraries`) — no byte range, like [`Place`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Mention {
+    pub url: Url,
+    pub index: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConferenceLabel {
+    /// `PyCon US 2017`; the file name when the file names no conference.
+    pub label: String,
+    pub year: Option<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SpeakerEntry {
+    pub name: String,
+    pub mask: u64,
+    /// How many talks the workspace notes for them.
+    pub count: usize,
+    /// The year of their latest noted talk.
+    pub latest_year: Option<u16>,
+    /// Where they spoke, most recent first, no repeats.
+    pub conferences: Vec<String>,
+    /// Their most recent talk.
+    pub latest: Option<Place>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TalkEntry {
+    pub title: String,
+    pub mask: u64,
+    pub url: Url,
+    pub talk: usize,
+    /// `Ada Example and Bob Sample`; empty when none is noted.
+    pub speakers: String,
+    pub conference: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct LibraryEntry {
+    /// The spelling the workspace uses most.
+    pub name: String,
+    pub mask: u64,
+    pub count: usize,
+}
+
+impl Searchable for SpeakerEntry {
+    fn text(&self) -> &str {
+        &self.name
+    }
+    fn mask(&self) -> u64 {
+        self.mask
+    }
+}
+
+impl Searchable for TalkEntry {
+    fn text(&self) -> &str {
+        &self.title
+    }
+    fn mask(&self) -> u64 {
+        self.mask
+    }
+}
+
+impl Searchable for LibraryEntry {
+    fn text(&self) -> &str {
+        &self.name
+    }
+    fn mask(&self) -> u64 {
+        self.mask
+    }
+}
+
+/// The tracker an issue number belongs to: `Issue N` is a bugs.python.org number.
+pub fn issue_key(tracker: IssueTracker, number: u32) -> (IssueTracker, u32) {
+    match tracker {
+        IssueTracker::Issue => (IssueTracker::Bpo, number),
+        t => (t, number),
+    }
+}
+
+/// `PyCon US 2017`, or the file name when the file names no conference.
+pub fn conference_label(file: &NoteFile) -> ConferenceLabel {
+    match &file.model.conference {
+        Some(c) => ConferenceLabel {
+            label: match c.year {
+                Some(y) if !c.name.is_empty() => format!("{} {y}", c.name),
+                Some(y) => y.to_string(),
+                None => c.name.clone(),
+            },
+            year: c.year,
+        },
+        None => ConferenceLabel {
+            label: file.display_name(),
+            year: None,
+        },
+    }
 }
 
 impl Facts {
@@ -242,7 +375,124 @@ impl Facts {
             }
         }
         facts.speaker_typos = speaker_typos(&facts.speakers, &facts.known_names);
+        facts.build_search_lists(files);
         facts
+    }
+
+    /// [`Facts::build_search_lists`] again, after [`Facts::update`].
+    pub fn refresh_search_lists(&mut self, files: &[Arc<NoteFile>]) {
+        self.conferences.clear();
+        self.peps.clear();
+        self.issues.clear();
+        self.libraries.clear();
+        self.speaker_list.clear();
+        self.talk_list.clear();
+        self.library_list.clear();
+        self.build_search_lists(files);
+    }
+
+    /// Mentions by key, and the lists completion and workspace symbols
+    /// search (with their word indexes).
+    fn build_search_lists(&mut self, files: &[Arc<NoteFile>]) {
+        let mut spellings: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        for f in files {
+            let label = conference_label(f);
+            for (i, p) in f.model.peps.iter().enumerate() {
+                self.peps.entry(p.number).or_default().push(Mention {
+                    url: f.url.clone(),
+                    index: i,
+                });
+            }
+            for (i, issue) in f.model.issues.iter().enumerate() {
+                if let Some(n) = issue.number {
+                    self.issues
+                        .entry(issue_key(issue.tracker, n))
+                        .or_default()
+                        .push(Mention {
+                            url: f.url.clone(),
+                            index: i,
+                        });
+                }
+            }
+            for (i, l) in f.model.libraries.iter().enumerate() {
+                let key = l.name.to_lowercase();
+                *spellings
+                    .entry(key.clone())
+                    .or_default()
+                    .entry(l.name.clone())
+                    .or_default() += 1;
+                self.libraries.entry(key).or_default().push(Mention {
+                    url: f.url.clone(),
+                    index: i,
+                });
+            }
+            for (i, t) in f.model.talks.iter().enumerate() {
+                self.talk_list.push(TalkEntry {
+                    mask: char_mask(&t.title),
+                    title: t.title.clone(),
+                    url: f.url.clone(),
+                    talk: i,
+                    speakers: t
+                        .speakers
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    conference: label.label.clone(),
+                });
+            }
+            self.conferences.insert(f.url.clone(), label);
+        }
+
+        let mut names: Vec<&String> = self.speakers.keys().collect();
+        names.sort();
+        for name in names {
+            let places = &self.speakers[name];
+            let mut confs: Vec<&ConferenceLabel> = places
+                .iter()
+                .filter_map(|p| self.conferences.get(&p.url))
+                .collect();
+            confs.sort_by(|a, b| b.year.cmp(&a.year).then(a.label.cmp(&b.label)));
+            let mut conferences: Vec<String> = Vec::new();
+            for c in &confs {
+                if !conferences.contains(&c.label) {
+                    conferences.push(c.label.clone());
+                }
+            }
+            let latest = places
+                .iter()
+                .max_by(|a, b| {
+                    let year = |p: &Place| self.conferences.get(&p.url).and_then(|c| c.year);
+                    year(a).cmp(&year(b)).then_with(|| b.url.cmp(&a.url))
+                })
+                .cloned();
+            self.speaker_list.push(SpeakerEntry {
+                name: name.clone(),
+                mask: char_mask(name),
+                count: places.len(),
+                latest_year: confs.first().and_then(|c| c.year),
+                conferences,
+                latest,
+            });
+        }
+
+        let mut libs: Vec<(&String, &Vec<Mention>)> = self.libraries.iter().collect();
+        libs.sort_by(|a, b| a.0.cmp(b.0));
+        for (key, mentions) in libs {
+            let name = spellings
+                .get(key)
+                .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
+                .map(|(n, _)| n.clone())
+                .unwrap_or_else(|| key.clone());
+            self.library_list.push(LibraryEntry {
+                mask: char_mask(&name),
+                name,
+                count: mentions.len(),
+            });
+        }
+        self.speaker_words = WordIndex::build(self.speaker_list.iter().map(|e| e.name.as_str()));
+        self.talk_words = WordIndex::build(self.talk_list.iter().map(|e| e.title.as_str()));
+        self.library_words = WordIndex::build(self.library_list.iter().map(|e| e.name.as_str()));
     }
 
     /// Title keys close to `key`: equal, one a word-prefix of the other
@@ -640,6 +890,12 @@ impl IncrementalIndex {
             for (url, old, new) in &facts_changed {
                 facts.update(url, old.as_deref(), new.as_deref());
             }
+            // The editor features' lists (mentions, completion and symbol
+            // lists with their word indexes) are rebuilt from the models:
+            // linear in the mentions, no parsing.
+            let mut all: Vec<Arc<NoteFile>> = self.files.values().cloned().collect();
+            all.sort_by(|a, b| a.url.cmp(&b.url));
+            facts.refresh_search_lists(&all);
         }
         change
     }

@@ -5,11 +5,15 @@
 #![deny(clippy::print_stdout)]
 
 pub mod analysis;
+pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod discover;
 pub mod document;
+pub mod export;
 pub mod extract;
+pub mod features;
+pub mod fuzzy;
 pub mod index;
 pub mod lsp;
 pub mod model;

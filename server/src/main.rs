@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Parser;
+use talknotes_ls::catalog;
 use talknotes_ls::check::{self, CheckOptions, Format};
 use talknotes_ls::config::Severity;
 
@@ -38,16 +39,58 @@ struct Cli {
 
     /// A PEP index in the format of peps.python.org's api/peps.json
     /// (also: pep_index in talknotes.toml, TALKNOTES_PEP_INDEX).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pep_index: Option<PathBuf>,
 
     /// The settings file (default: the nearest talknotes.toml).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
 
     /// Never colour the output (colour is used only on a terminal anyway).
     #[arg(long)]
     no_color: bool,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Print the notes as data: conferences, talks, speakers, libraries,
+    /// PEPs and diagnostics (JSON, see docs/export.schema.json), or one CSV
+    /// row per talk. Exit codes as --check.
+    Export(export_args::Export),
+    /// Write one self-contained HTML report: totals, a timeline, speakers
+    /// seen at several conferences, most-mentioned libraries and PEPs,
+    /// every diagnostic. Exit codes as --check.
+    Report(export_args::Report),
+    /// The PEP index cache, the popular PyPI projects, conference catalogs.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum CatalogCommand {
+    /// Download the PEP index and the popular PyPI projects into the cache
+    /// (atomically: a failed download keeps the old cache).
+    Update {
+        /// Only the PEP index.
+        #[arg(long)]
+        peps_only: bool,
+        /// Download the PEP index from this URL (also: pep_index_url,
+        /// TALKNOTES_PEP_INDEX_URL).
+        #[arg(long, value_name = "URL")]
+        pep_index_url: Option<String>,
+        /// Download the PyPI projects list from this URL (also:
+        /// packages_url, TALKNOTES_PACKAGES_URL).
+        #[arg(long, value_name = "URL")]
+        packages_url: Option<String>,
+        /// Give up on a download after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value = "30")]
+        timeout: u64,
+    },
+    /// What is cached, from when, how many entries; the catalogs configured.
+    Status,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -79,6 +122,35 @@ fn main() {
         }
     };
     init_logging();
+    let command = match cli.command {
+        Some(Command::Catalog(c)) => Some(c),
+        Some(other) => std::process::exit(export_args::run(other, cli.pep_index, cli.config)),
+        None => None,
+    };
+    if let Some(c) = command {
+        let (out, err) = (std::io::stdout(), std::io::stderr());
+        let code = match c {
+            CatalogCommand::Update {
+                peps_only,
+                pep_index_url,
+                packages_url,
+                timeout,
+            } => {
+                let opts = catalog::cli::UpdateOptions {
+                    peps_only,
+                    pep_index_url,
+                    packages_url,
+                    config: cli.config,
+                    timeout: std::time::Duration::from_secs(timeout),
+                };
+                catalog::cli::update(&opts, &mut out.lock(), &mut err.lock())
+            }
+            CatalogCommand::Status => {
+                catalog::cli::status(cli.config.as_deref(), &mut out.lock(), &mut err.lock())
+            }
+        };
+        std::process::exit(code);
+    }
     if cli.check {
         let stdout = std::io::stdout();
         let color = !cli.no_color && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -95,6 +167,79 @@ fn main() {
     }
     let code = talknotes_ls::lsp::run_stdio(cli.pep_index);
     std::process::exit(code);
+}
+
+mod export_args {
+    use std::path::PathBuf;
+
+    use talknotes_ls::export::{self, ExportFormat, ExportOptions, ReportOptions};
+
+    use super::{Command, DenyLevel};
+
+    #[derive(clap::Args, Debug)]
+    pub struct Common {
+        /// Files or folders (default: the current folder), found as --check finds them.
+        #[arg(value_name = "PATH")]
+        pub paths: Vec<PathBuf>,
+        /// Exit 1 when a finding at or above this severity is found.
+        #[arg(long, value_enum, default_value = "error")]
+        pub deny: DenyLevel,
+    }
+
+    #[derive(clap::Args, Debug)]
+    pub struct Export {
+        #[command(flatten)]
+        pub common: Common,
+        #[arg(long, value_enum, default_value = "json")]
+        pub format: ExportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        pub output: Option<PathBuf>,
+    }
+
+    #[derive(clap::Args, Debug)]
+    pub struct Report {
+        #[command(flatten)]
+        pub common: Common,
+        /// The HTML file to write (`-`: standard output).
+        #[arg(
+            short,
+            long,
+            value_name = "FILE",
+            default_value = "talknotes-report.html"
+        )]
+        pub output: PathBuf,
+    }
+
+    pub fn run(command: Command, pep_index: Option<PathBuf>, config: Option<PathBuf>) -> i32 {
+        let (out, err) = (std::io::stdout(), std::io::stderr());
+        match command {
+            Command::Export(a) => export::run_export(
+                &ExportOptions {
+                    paths: a.common.paths,
+                    format: a.format,
+                    output: a.output,
+                    deny: a.common.deny.into(),
+                    pep_index,
+                    config,
+                },
+                &mut out.lock(),
+                &mut err.lock(),
+            ),
+            Command::Report(a) => export::run_report(
+                &ReportOptions {
+                    paths: a.common.paths,
+                    output: a.output,
+                    deny: a.common.deny.into(),
+                    pep_index,
+                    config,
+                },
+                &mut out.lock(),
+                &mut err.lock(),
+            ),
+            Command::Catalog(_) => unreachable!("catalog commands are run by main"),
+        }
+    }
 }
 
 /// Logs go to stderr (stdout carries the protocol), filtered by RUST_LOG.

@@ -164,7 +164,7 @@ pub struct IssueRef {
     pub range: TextRange,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum IssueTracker {
     /// `bpo-NNNN`: bugs.python.org.

@@ -46,7 +46,7 @@ use std::fmt::Write as _;
 use std::ops::Range as ByteRange;
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Node, Parser, Range, Tree};
+use tree_sitter::{InputEdit, Node, Parser, Range, Tree, TreeCursor};
 
 /// A parsed markdown document: the block tree plus one inline tree per
 /// `inline`/`pipe_table_cell` node, keyed by the node's byte range.
@@ -128,12 +128,12 @@ impl Parsers {
         }
     }
 
-    fn parse_inline(&mut self, text: Text, node: Node) -> Option<Inline> {
+    /// Parses the inline node starting at `base` with its included
+    /// `ranges` (see [`ranges_at`]).
+    fn parse_inline(&mut self, text: Text, base: usize, ranges: &[Range]) -> Option<Inline> {
         #[cfg(test)]
         tests::INLINE_PARSES.with(|n| n.set(n.get() + 1));
-        self.inline
-            .set_included_ranges(&included_ranges(node))
-            .ok()?;
+        self.inline.set_included_ranges(ranges).ok()?;
         let tree = self
             .inline
             .parse_with_options(&mut |byte, _| text.read(byte), None, None);
@@ -142,7 +142,7 @@ impl Parsers {
         }
         Some(Inline {
             tree: tree?,
-            holes: holes(node),
+            holes: holes_of(ranges, base),
         })
     }
 }
@@ -171,14 +171,17 @@ fn is_inline_kind(node: &Node) -> bool {
 }
 
 /// Calls `f` on every `inline`/`pipe_table_cell` node of the block tree in
-/// document order, not descending into them: tree-sitter-md's traversal.
-fn for_each_inline_node<'t>(tree: &'t Tree, mut f: impl FnMut(Node<'t>)) {
+/// document order, not descending into them (tree-sitter-md's traversal),
+/// with the ranges the inline parser reads for it (see [`ranges_at`]).
+fn for_each_inline_node<'t>(tree: &'t Tree, mut f: impl FnMut(Node<'t>, &[Range])) {
     let mut cursor = tree.walk();
+    let mut ranges = Vec::new();
     loop {
         let node = cursor.node();
         let inline = is_inline_kind(&node);
         if inline {
-            f(node);
+            ranges_at(&mut cursor, &mut ranges);
+            f(node, &ranges);
         }
         if !inline && cursor.goto_first_child() {
             continue;
@@ -191,23 +194,136 @@ fn for_each_inline_node<'t>(tree: &'t Tree, mut f: impl FnMut(Node<'t>)) {
     }
 }
 
-/// Like [`for_each_inline_node`], but only in the subtrees that touch one
-/// of `dirty` (sorted, non-overlapping byte ranges).
+/// The ranges tree-sitter-md parses the inline node under `cursor` with:
+/// its range minus its named children, computed as in its
+/// `parse_with_options`, which starts looking at the *second* child (so a
+/// named first child is never excluded). Reuses the traversal cursor (a
+/// cursor per node costs an allocation) and leaves it on the node.
+fn ranges_at(cursor: &mut TreeCursor, out: &mut Vec<Range>) {
+    out.clear();
+    let mut range = cursor.node().range();
+    if cursor.goto_first_child() {
+        while cursor.goto_next_sibling() {
+            let child = cursor.node();
+            if !child.is_named() {
+                continue;
+            }
+            out.push(Range {
+                start_byte: range.start_byte,
+                start_point: range.start_point,
+                end_byte: child.start_byte(),
+                end_point: child.start_position(),
+            });
+            range.start_byte = child.end_byte();
+            range.start_point = child.end_position();
+        }
+        cursor.goto_parent();
+    }
+    out.push(range);
+}
+
+/// The excluded children (the gaps between the included ranges), relative
+/// to the node's start `base`.
+fn holes_of(ranges: &[Range], base: usize) -> Vec<(usize, usize)> {
+    ranges
+        .windows(2)
+        .map(|w| (w[0].end_byte - base, w[1].start_byte - base))
+        .collect()
+}
+
+fn same_holes(holes: &[(usize, usize)], ranges: &[Range], base: usize) -> bool {
+    holes.len() + 1 == ranges.len()
+        && holes
+            .iter()
+            .zip(ranges.windows(2))
+            .all(|(&(s, e), w)| w[0].end_byte == base + s && w[1].start_byte == base + e)
+}
+
+#[cfg(test)]
+fn included_ranges(node: Node) -> Vec<Range> {
+    let mut ranges = Vec::new();
+    ranges_at(&mut node.walk(), &mut ranges);
+    ranges
+}
+
+#[cfg(test)]
+fn holes(node: Node) -> Vec<(usize, usize)> {
+    holes_of(&included_ranges(node), node.start_byte())
+}
+
+/// Whether the closed intervals `[a0, a1]` and `[b0, b1]` meet.
+fn touches(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
+    a0 <= b1 && b0 <= a1
+}
+
+/// Whether `[start, end]` touches one of `ranges` (sorted, disjoint).
+fn in_ranges(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let i = ranges.partition_point(|&(_, e)| e < start);
+    ranges.get(i).is_some_and(|&(s, _)| s <= end)
+}
+
+/// Sorts closed ranges and merges the ones that meet.
+fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// Maps a range of the text before `edit` to the text after it, growing it
+/// to cover the edit's new text where it overlapped the replaced bytes.
+fn map_range((start, end): (usize, usize), edit: &InputEdit) -> (usize, usize) {
+    let map = |x: usize, inside: usize| {
+        if x < edit.start_byte {
+            x
+        } else if x > edit.old_end_byte {
+            x - edit.old_end_byte + edit.new_end_byte
+        } else {
+            inside
+        }
+    };
+    (map(start, edit.start_byte), map(end, edit.new_end_byte))
+}
+
+/// Calls `f` on every `inline`/`pipe_table_cell` node that touches the
+/// closed byte range `[lo, hi]`, in document order, skipping the subtrees
+/// that end before it and stopping after it.
 fn for_each_inline_node_in<'t>(
     tree: &'t Tree,
-    dirty: &[(usize, usize)],
-    mut f: impl FnMut(Node<'t>),
+    lo: usize,
+    hi: usize,
+    mut f: impl FnMut(Node<'t>, &[Range]),
 ) {
     let mut cursor = tree.walk();
+    let mut ranges = Vec::new();
     loop {
         let node = cursor.node();
-        let inside = in_ranges(dirty, node.start_byte(), node.end_byte());
-        let inline = is_inline_kind(&node);
-        if inside && inline {
-            f(node);
+        if node.start_byte() > hi {
+            // Everything after this node in document order starts later.
+            return;
         }
-        if inside && !inline && cursor.goto_first_child() {
-            continue;
+        if node.end_byte() >= lo {
+            if is_inline_kind(&node) {
+                ranges_at(&mut cursor, &mut ranges);
+                f(node, &ranges);
+            } else {
+                // Skip straight to the first child that reaches `lo`. But
+                // `goto_first_child_for_byte` gives up (returns None) when
+                // the first hidden child reaching the byte has no visible
+                // child that does (e.g. a section whose last child is a
+                // paragraph after a table): then start from the first
+                // child; the loop skips children that end before `lo`.
+                if (lo > 0 && cursor.goto_first_child_for_byte(lo - 1).is_some())
+                    || cursor.goto_first_child()
+                {
+                    continue;
+                }
+            }
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
@@ -215,86 +331,6 @@ fn for_each_inline_node_in<'t>(
             }
         }
     }
-}
-
-/// Whether `[start, end]` touches one of `ranges` (sorted, non-overlapping).
-fn in_ranges(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
-    let i = ranges.partition_point(|&(_, e)| e < start);
-    ranges
-        .get(i)
-        .is_some_and(|&(s, e)| touches(s, e, start, end))
-}
-
-/// For a single edit: the block tree's changed ranges plus the edit's new
-/// extent, sorted and merged. None for several edits (their extents would
-/// have to be mapped through each other: the whole tree is walked instead).
-fn dirty_ranges(edits: &[InputEdit], changed: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> {
-    let [edit] = edits else {
-        return None;
-    };
-    let mut all = changed.to_vec();
-    all.push((edit.start_byte, edit.new_end_byte));
-    all.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(all.len());
-    for (s, e) in all {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    Some(merged)
-}
-
-/// The node's named children that tree-sitter-md leaves out of the inline
-/// parse. Like tree-sitter-md, this starts looking at the *second* child.
-fn excluded_children(node: Node) -> impl Iterator<Item = Node> {
-    let mut cursor = node.walk();
-    let mut started = false;
-    std::iter::from_fn(move || {
-        if !started {
-            started = true;
-            if !cursor.goto_first_child() {
-                return None;
-            }
-        }
-        while cursor.goto_next_sibling() {
-            if cursor.node().is_named() {
-                return Some(cursor.node());
-            }
-        }
-        None
-    })
-}
-
-/// The ranges tree-sitter-md parses an inline node with: its range minus
-/// its named children (first child excepted).
-fn included_ranges(node: Node) -> Vec<Range> {
-    let mut range = node.range();
-    let mut ranges = Vec::new();
-    for child in excluded_children(node) {
-        ranges.push(Range {
-            start_byte: range.start_byte,
-            start_point: range.start_point,
-            end_byte: child.start_byte(),
-            end_point: child.start_position(),
-        });
-        range.start_byte = child.end_byte();
-        range.start_point = child.end_position();
-    }
-    ranges.push(range);
-    ranges
-}
-
-fn holes(node: Node) -> Vec<(usize, usize)> {
-    let base = node.start_byte();
-    excluded_children(node)
-        .map(|c| (c.start_byte() - base, c.end_byte() - base))
-        .collect()
-}
-
-/// Whether the closed intervals `[a0, a1]` and `[b0, b1]` meet.
-fn touches(a0: usize, a1: usize, b0: usize, b1: usize) -> bool {
-    a0 <= b1 && b0 <= a1
 }
 
 impl Syntax {
@@ -311,8 +347,8 @@ impl Syntax {
     fn parse_with(p: &mut Parsers, text: Text) -> Syntax {
         let block = p.parse_block_or_empty(text);
         let mut inlines = BTreeMap::new();
-        for_each_inline_node(&block, |node| {
-            if let Some(inline) = p.parse_inline(text, node) {
+        for_each_inline_node(&block, |node, ranges| {
+            if let Some(inline) = p.parse_inline(text, node.start_byte(), ranges) {
                 inlines.insert((node.start_byte(), node.end_byte()), inline);
             }
         });
@@ -334,6 +370,17 @@ impl Syntax {
             return;
         }
         let text = Text::Rope(rope);
+        let well_formed = |e: &InputEdit| {
+            e.start_byte <= e.old_end_byte
+                && e.start_byte <= e.new_end_byte
+                && e.start_position <= e.old_end_position
+                && e.start_position <= e.new_end_position
+        };
+        if !edits.iter().all(well_formed) {
+            // Not something tree-sitter can be given: start over.
+            *self = Self::parse_rope(rope);
+            return;
+        }
         with_parsers(|p| {
             for edit in edits {
                 self.block.edit(edit);
@@ -348,59 +395,70 @@ impl Syntax {
                 .changed_ranges(&block)
                 .map(|r| (r.start_byte, r.end_byte))
                 .collect();
-            let in_changed = |start: usize, end: usize| {
-                let i = changed.partition_point(|&(_, e)| e < start);
-                changed
-                    .get(i)
-                    .is_some_and(|&(s, e)| touches(s, e, start, end))
-            };
 
-            // Carry the old inline trees through the edits; drop the ones an
-            // edit touches.
-            let mut kept = BTreeMap::new();
-            'entries: for ((mut start, mut end), mut inline) in std::mem::take(&mut self.inlines) {
-                for edit in edits {
-                    if touches(start, end, edit.start_byte, edit.old_end_byte) {
-                        continue 'entries;
+            // Carry the old inline trees through the edits, dropping the
+            // ones an edit touches. `dirty` collects, in the coordinates of
+            // the text after all edits, where the edits were, widened to the
+            // inline nodes they touched.
+            let mut entries: Vec<((usize, usize), Inline)> =
+                std::mem::take(&mut self.inlines).into_iter().collect();
+            let mut dirty: Vec<(usize, usize)> = Vec::with_capacity(edits.len() + changed.len());
+            for edit in edits {
+                dirty.iter_mut().for_each(|r| *r = map_range(*r, edit));
+                let (mut lo, mut hi) = (edit.start_byte, edit.old_end_byte);
+                entries.retain_mut(|((start, end), inline)| {
+                    if touches(*start, *end, edit.start_byte, edit.old_end_byte) {
+                        lo = lo.min(*start);
+                        hi = hi.max(*end);
+                        return false;
                     }
-                    if start > edit.old_end_byte {
-                        start = start - edit.old_end_byte + edit.new_end_byte;
-                        end = end - edit.old_end_byte + edit.new_end_byte;
+                    if *start > edit.old_end_byte {
+                        *start = *start - edit.old_end_byte + edit.new_end_byte;
+                        *end = *end - edit.old_end_byte + edit.new_end_byte;
                         inline.tree.edit(edit);
                     }
-                }
-                kept.insert((start, end), inline);
+                    true
+                });
+                dirty.push((lo, hi - edit.old_end_byte + edit.new_end_byte));
             }
+            dirty.extend_from_slice(&changed);
+            let dirty = merge_ranges(dirty);
 
-            let mut inlines = BTreeMap::new();
-            let mut visit = |node: Node| {
-                let key = (node.start_byte(), node.end_byte());
-                let reused = kept
-                    .remove(&key)
-                    .filter(|old| !in_changed(key.0, key.1) && old.holes == holes(node));
-                if let Some(inline) = reused.or_else(|| p.parse_inline(text, node)) {
-                    inlines.insert(key, inline);
-                }
-            };
-            match dirty_ranges(edits, &changed) {
-                // One edit: only the block tree's changed ranges and the
-                // edit's new extent can hold inline nodes that differ;
-                // everywhere else the new tree has exactly the old inline
-                // nodes, shifted (that is what `changed_ranges` reports), so
-                // only the dirty regions are walked and the other trees are
-                // carried over without looking at the block tree at all.
-                Some(dirty) => {
-                    for_each_inline_node_in(&block, &dirty, &mut visit);
-                    for (key, inline) in kept {
-                        if !in_ranges(&dirty, key.0, key.1) {
-                            inlines.insert(key, inline);
-                        }
+            // Away from the dirty regions the block tree's structure is
+            // unchanged (that is what `changed_ranges` reports), so every
+            // inline node there is an old one, shifted: keep its tree
+            // without looking at the new block tree at all. Inside them,
+            // walk the new block tree's inline nodes and reuse an old tree
+            // only for the same range, the same excluded children and no
+            // changed range; parse the rest.
+            let (mut keep, mut candidates): (Vec<_>, Vec<_>) = entries
+                .into_iter()
+                .partition(|&((start, end), _)| !in_ranges(&dirty, start, end));
+            let mut visited: Vec<((usize, usize), Inline)> = Vec::new();
+            let mut last = None;
+            for &(lo, hi) in &dirty {
+                for_each_inline_node_in(&block, lo, hi, |node, ranges| {
+                    let key = (node.start_byte(), node.end_byte());
+                    if last == Some(key) {
+                        return; // a node spanning two regions
                     }
-                }
-                None => for_each_inline_node(&block, visit),
+                    last = Some(key);
+                    let reused = candidates
+                        .binary_search_by_key(&key, |(k, _)| *k)
+                        .ok()
+                        .map(|i| candidates.remove(i).1)
+                        .filter(|old| {
+                            !in_ranges(&changed, key.0, key.1)
+                                && same_holes(&old.holes, ranges, key.0)
+                        });
+                    if let Some(inline) = reused.or_else(|| p.parse_inline(text, key.0, ranges)) {
+                        visited.push((key, inline));
+                    }
+                });
             }
+            keep.append(&mut visited);
             self.block = block;
-            self.inlines = inlines;
+            self.inlines = keep.into_iter().collect();
         })
     }
 
@@ -434,7 +492,7 @@ impl Syntax {
     pub fn dump(&self) -> String {
         let mut out = String::new();
         let mut count = 0;
-        for_each_inline_node(&self.block, |_| count += 1);
+        for_each_inline_node(&self.block, |_, _| count += 1);
         let _ = writeln!(
             out,
             "block ({count} inline nodes, {} inline trees)",
@@ -502,7 +560,7 @@ mod tests {
             .parse(text.as_bytes(), None)
             .unwrap();
         let mut trees = Vec::new();
-        for_each_inline_node(tree.block_tree(), |node| {
+        for_each_inline_node(tree.block_tree(), |node, _| {
             let inline = tree.inline_tree(&node).unwrap();
             trees.push((
                 node.start_byte(),
@@ -703,7 +761,7 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
         let ranges = |text: &str| {
             let syntax = Syntax::parse(text);
             let mut out = Vec::new();
-            for_each_inline_node(&syntax.block, |node| {
+            for_each_inline_node(&syntax.block, |node, _| {
                 let named = (0..node.named_child_count() as u32)
                     .filter_map(|i| node.named_child(i))
                     .map(|c| c.kind().to_owned())
@@ -741,6 +799,45 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             Syntax::parse("> a\n> b\n").dump(),
             reference_dump("> a\n> b\n")
         );
+    }
+
+    #[test]
+    fn region_walk_finds_nodes_goto_first_child_for_byte_misses() {
+        let text = "# a\n\n| x |\n|--|\n| y |\n\nh";
+        let syntax = Syntax::parse(text);
+        let mut cursor = syntax.block.walk();
+        assert!(cursor.goto_first_child_for_byte(text.len() - 2).is_some());
+        // The section's last child (the paragraph "h") ends past the byte,
+        // yet tree-sitter 0.27.1 finds no child.
+        assert_eq!(cursor.goto_first_child_for_byte(text.len() - 2), None);
+        let mut seen = Vec::new();
+        for_each_inline_node_in(&syntax.block, text.len() - 1, text.len(), |n, _| {
+            seen.push(n.byte_range())
+        });
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0], text.len() - 1..text.len());
+        let mut all = Vec::new();
+        for_each_inline_node(&syntax.block, |n, _| all.push(n.byte_range()));
+        let mut in_whole = Vec::new();
+        for_each_inline_node_in(&syntax.block, 0, text.len(), |n, _| {
+            in_whole.push(n.byte_range())
+        });
+        assert_eq!(all, in_whole);
+    }
+
+    #[test]
+    fn malformed_edit_falls_back_to_a_full_parse() {
+        let mut syntax = Syntax::parse("# a\n");
+        let bad = InputEdit {
+            start_byte: 3,
+            old_end_byte: 1,
+            new_end_byte: 0,
+            start_position: Point { row: 0, column: 3 },
+            old_end_position: Point { row: 0, column: 1 },
+            new_end_position: Point { row: 0, column: 0 },
+        };
+        syntax.edit(&bad, &Rope::from_str("*b*\n"));
+        assert_eq!(syntax.dump(), Syntax::parse("*b*\n").dump());
     }
 
     #[test]

@@ -120,3 +120,43 @@ fn crlf_and_bom_free_text_reads_the_same() {
     let crlf = lf.replace('\n', "\r\n");
     assert_eq!(talks(&model(lf)), talks(&model(&crlf)));
 }
+
+#[test]
+fn a_sub_heading_under_a_talk_that_names_its_speaker_is_a_section() {
+    // `## Tact Hacks` reads like a name; the talk already has its speaker.
+    let text = "# Effective Code Review (Ada Example)\n* notes\n\n## Tact Hacks\n* more\n\n# Other Talk (Bob Sample)\n";
+    let m = model(text);
+    assert_eq!(
+        talks(&m),
+        vec![
+            (
+                "Effective Code Review".to_string(),
+                vec!["Ada Example".to_string()]
+            ),
+            ("Other Talk".to_string(), vec!["Bob Sample".to_string()]),
+        ]
+    );
+}
+
+#[test]
+fn a_name_like_sub_heading_in_a_file_of_many_talks_is_a_section() {
+    // One talk per file takes `## Name` as the speaker; a file of many
+    // `#` talks does not (`## Performance Options` under `# Cython`).
+    let text = "# Cython\n## Performance Options\n* notes\n\n# Dask Arrays (Ada Example)\n* notes\n\n# Fast Things (Bob Sample)\n";
+    let m = model(text);
+    assert_eq!(
+        talks(&m),
+        vec![
+            ("Dask Arrays".to_string(), vec!["Ada Example".to_string()]),
+            ("Fast Things".to_string(), vec!["Bob Sample".to_string()]),
+        ]
+    );
+    let one = "# A Title For The Talk\n\n## Ada Example\n\nnotes\n\n## Benchmarks\n";
+    assert_eq!(
+        talks(&model(one)),
+        vec![(
+            "A Title For The Talk".to_string(),
+            vec!["Ada Example".to_string()]
+        )]
+    );
+}

@@ -97,7 +97,9 @@ pub fn ensure_built() {
 /// A `Command` for the server binary (built first), for `--check` runs.
 pub fn server_command() -> Command {
     ensure_built();
-    Command::new(server_bin())
+    let mut c = Command::new(server_bin());
+    c.env("TALKNOTES_OFFLINE", "1");
+    c
 }
 
 /// `file://` URI of an absolute path (percent-encoding what a URL must).
@@ -185,10 +187,43 @@ impl Client {
     }
 
     pub fn spawn_with_args(args: &[&str]) -> Client {
+        Client::spawn_full(&[], args, &[])
+    }
+
+    /// Starts the server through a wrapper command (`wrapper[0]` runs
+    /// `wrapper[1..] <server> args`), e.g. `setpriv` to drop root.
+    pub fn spawn_wrapped(wrapper: &[&str], args: &[&str]) -> Client {
+        Client::spawn_full(wrapper, args, &[])
+    }
+
+    /// Starts the server with environment changes: `(name, Some(value))`
+    /// sets, `(name, None)` removes. By default it runs offline
+    /// (`TALKNOTES_OFFLINE=1`: no PEP index refresh from the network).
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Client {
+        Client::spawn_full(&[], args, env)
+    }
+
+    fn spawn_full(wrapper: &[&str], args: &[&str], env: &[(&str, Option<&str>)]) -> Client {
         ensure_built();
-        let mut child = Command::new(server_bin())
+        let mut command = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut c = Command::new(program);
+                c.args(rest).arg(server_bin());
+                c
+            }
+            None => Command::new(server_bin()),
+        };
+        command
             .args(args)
             .env("RUST_LOG", "warn")
+            .env("TALKNOTES_OFFLINE", "1");
+        for (name, value) in env {
+            match value {
+                Some(v) => command.env(name, v),
+                None => command.env_remove(name),
+            };
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -246,6 +281,18 @@ impl Client {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's resident memory (VmRSS) in KiB, where /proc has it.
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     /// What the server wrote to stderr so far (its log).
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
@@ -287,6 +334,14 @@ impl Client {
         if let Some(w) = self.stdin.lock().unwrap().as_mut() {
             let _ = write!(w, "Content-Length: {}\r\n\r\n", body.len());
             let _ = w.write_all(body);
+            let _ = w.flush();
+        }
+    }
+
+    /// Sends raw bytes, unframed (for broken headers).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        if let Some(w) = self.stdin.lock().unwrap().as_mut() {
+            let _ = w.write_all(bytes);
             let _ = w.flush();
         }
     }

@@ -131,14 +131,24 @@ pub fn find(text: &str, blocks: &[Block], file_name: Option<&str>) -> Option<Fou
             }
         }
     }
-    // The first line of prose or the first heading.
-    let first = blocks.iter().find(|b| {
+    // The first line of prose or the first heading; in a one-talk file
+    // (`# Title`, then `## Speaker`), the first line of prose under them.
+    let mut prose = blocks.iter().filter(|b| {
         matches!(
             b.kind,
             BlockKind::Heading { .. } | BlockKind::Paragraph | BlockKind::ListItem { .. }
         )
     });
-    if let Some(b) = first {
+    let first = prose.next();
+    let mut candidates: Vec<&Block> = first.into_iter().collect();
+    if let Some(&BlockKind::Heading { level }) = first.map(|b| &b.kind) {
+        let mut next = prose.next();
+        if next.is_some_and(|b| b.kind == BlockKind::Heading { level: level + 1 }) {
+            next = prose.next();
+        }
+        candidates.extend(next.filter(|b| b.kind == BlockKind::Paragraph));
+    }
+    for b in candidates {
         let line = super::blocks::first_line(text, b.content.clone());
         let l = &text[line.clone()];
         if let Some((name, year)) = parse_name_year(l) {
@@ -267,5 +277,31 @@ mod tests {
             Some(("EuroPython".into(), Some(2019)))
         );
         assert_eq!(parse_name_year("Effective Code Review (Erik Rose)"), None);
+    }
+
+    fn conference_of(text: &str) -> Option<(String, Option<u16>)> {
+        let syntax = crate::syntax::Syntax::parse(text);
+        let outline = super::super::blocks::outline(&syntax, text);
+        find(text, &outline.blocks, Some("talk.md")).map(|f| (f.conference.name, f.conference.year))
+    }
+
+    #[test]
+    fn a_one_talk_file_names_its_conference_under_the_speaker() {
+        let one_talk = "# Packaging in 2030\n\n## Ada Example\n\nPyCon US 2031 · [video](https://example.org/v)\n\nnotes\n";
+        assert_eq!(
+            conference_of(one_talk),
+            Some(("PyCon US".into(), Some(2031)))
+        );
+        // Straight under the title works too.
+        let no_speaker = "# Packaging in 2030\n\nSeen at EuroPython 2031.\n";
+        assert_eq!(
+            conference_of(no_speaker),
+            Some(("EuroPython".into(), Some(2031)))
+        );
+        // Prose further down is notes, not the file's conference.
+        let later = "# Packaging in 2030 (Ada Example)\n\n- a note\n\nAs said at PyCon 2019.\n";
+        assert_eq!(conference_of(later), None);
+        let third = "# Packaging in 2030\n\n## Ada Example\n\n## Notes\n\nPyCon US 2031\n";
+        assert_eq!(conference_of(third), None);
     }
 }

@@ -224,12 +224,164 @@ pub fn code_span_library(text: &str, span: TextRange) -> Option<LibraryMention> 
             .is_some_and(|c| c.is_ascii_alphabetic())
         && first.chars().any(|c| c.is_ascii_lowercase())
         && !first.starts_with("__")
-        && first.len() >= 2;
+        && first.len() >= 2
+        && !is_file_name(body_t)
+        && !is_python_word(first)
+        // `TypeVar`, `DeprecationWarning`: a class, not a module (`cProfile` is one).
+        && !(first.starts_with(|c: char| c.is_ascii_uppercase())
+            && first.chars().skip(1).any(|c| c.is_ascii_uppercase()));
     ok.then(|| LibraryMention {
         name: first.to_string(),
         range: body_start + lead..body_start + lead + first.len(),
         via: LibraryVia::CodeSpan,
     })
+}
+
+/// `pyproject.toml`, `setup.py`, `ceval.c`: a file, not a module.
+fn is_file_name(s: &str) -> bool {
+    s.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(
+            ext,
+            "py" | "pyi"
+                | "pyx"
+                | "pxd"
+                | "c"
+                | "h"
+                | "cpp"
+                | "rs"
+                | "js"
+                | "ts"
+                | "toml"
+                | "cfg"
+                | "ini"
+                | "txt"
+                | "json"
+                | "yaml"
+                | "yml"
+                | "md"
+                | "rst"
+                | "lock"
+                | "in"
+                | "html"
+                | "css"
+                | "sh"
+                | "so"
+                | "whl"
+                | "csv"
+                | "xml"
+                | "log"
+        )
+    })
+}
+
+/// Python keywords and builtins: `lambda`, `frozenset`, `dict` name the
+/// language, not a library.
+fn is_python_word(s: &str) -> bool {
+    matches!(
+        s,
+        "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "case"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "match"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+            | "self"
+            | "cls"
+            | "abs"
+            | "all"
+            | "any"
+            | "bin"
+            | "bool"
+            | "breakpoint"
+            | "bytearray"
+            | "bytes"
+            | "callable"
+            | "chr"
+            | "classmethod"
+            | "compile"
+            | "complex"
+            | "dict"
+            | "dir"
+            | "divmod"
+            | "enumerate"
+            | "eval"
+            | "exec"
+            | "filter"
+            | "float"
+            | "format"
+            | "frozenset"
+            | "getattr"
+            | "globals"
+            | "hasattr"
+            | "hash"
+            | "help"
+            | "hex"
+            | "id"
+            | "input"
+            | "int"
+            | "isinstance"
+            | "issubclass"
+            | "iter"
+            | "len"
+            | "list"
+            | "locals"
+            | "map"
+            | "max"
+            | "memoryview"
+            | "min"
+            | "next"
+            | "object"
+            | "oct"
+            | "open"
+            | "ord"
+            | "pow"
+            | "print"
+            | "property"
+            | "range"
+            | "repr"
+            | "reversed"
+            | "round"
+            | "set"
+            | "setattr"
+            | "slice"
+            | "sorted"
+            | "staticmethod"
+            | "str"
+            | "sum"
+            | "super"
+            | "tuple"
+            | "type"
+            | "vars"
+            | "zip"
+    )
 }
 
 /// `https://github.com/owner/repo` and `https://pypi.org/project/name/`.
@@ -323,6 +475,25 @@ mod tests {
         let s = "use `collections.OrderedDict` and `PyMem_malloc()`";
         let a = code_span_library(s, 4..29).unwrap();
         assert_eq!(a.name, "collections");
+        let span_lib = |s: &str| code_span_library(s, 0..s.len()).map(|l| l.name);
+        assert_eq!(span_lib("`sympy`").as_deref(), Some("sympy"));
+        assert_eq!(
+            span_lib("`line_profiler`").as_deref(),
+            Some("line_profiler")
+        );
+        assert_eq!(span_lib("`cProfile`").as_deref(), Some("cProfile"));
+        assert_eq!(span_lib("`Bokeh`").as_deref(), Some("Bokeh"));
+        for not_a_library in [
+            "`pyproject.toml`",
+            "`setup.py`",
+            "`ceval.c`",
+            "`lambda`",
+            "`frozenset`",
+            "`TypeVar`",
+            "`DeprecationWarning`",
+        ] {
+            assert_eq!(span_lib(not_a_library), None, "{not_a_library}");
+        }
         assert_eq!(
             link_library("https://github.com/jreese/aiomultiprocess"),
             Some("aiomultiprocess")

@@ -194,6 +194,17 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         let Some(next) = input.blocks.get(i + 1) else {
             continue;
         };
+        // A heading that names its speaker has them: `## Tact Hacks` under
+        // `# Effective Code Review (Erik Rose)` is a sub-section. And a file
+        // of many talks at this level is not one talk per file: `## Performance
+        // Options` under `# Cython` is a sub-section too.
+        if !split_talk_line(&text[b.content.clone()])
+            .speakers
+            .is_empty()
+            || headings.iter().filter(|(_, _, l)| l == level).count() > 1
+        {
+            continue;
+        }
         match next.kind {
             BlockKind::Heading { level: l2 } if l2 == level + 1 => {
                 let (s, e) = trim_range(text, next.content.start, next.content.end);

@@ -3,8 +3,11 @@
 //! (`crate::analysis`, `crate::rules`) and back.
 
 mod capabilities;
+mod catalog_refresh;
+mod commands;
 mod convert;
 mod diagnostics;
+mod features;
 mod framing;
 mod indexing;
 mod server;
@@ -42,25 +45,28 @@ pub fn run_stdio(pep_index: Option<PathBuf>) -> i32 {
         let (service, socket) = LspService::build(|client| Server::new(client, pep_index))
             .custom_method("talknotes/documentText", Server::document_text)
             .custom_method("talknotes/debugPanic", Server::debug_panic)
-            .custom_method(framing::INVALID_MESSAGE, Server::invalid_message)
+            .custom_method("talknotes/debugSleep", Server::debug_sleep)
+            .custom_method(
+                "window/workDoneProgress/cancel",
+                Server::work_done_progress_cancel,
+            )
             .finish();
         let service = Guard::new(service);
-        // Frames pass through the sanitizer: a malformed body must not end
-        // tower-lsp's reader.
-        let (to_server, from_sanitizer) = tokio::io::duplex(1 << 20);
-        tokio::spawn(framing::sanitize(tokio::io::stdin(), to_server));
-        tower_lsp::Server::new(from_sanitizer, tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        framing::serve(tokio::io::stdin(), tokio::io::stdout(), socket, service).await;
     });
     0
 }
 
-/// Wraps the tower-lsp service for two things it does not do itself:
+/// Wraps the tower-lsp service for what it does not do itself:
 /// - a panic inside one request's handler becomes an error response for
 ///   that request (and a log line), and the server goes on;
 /// - `exit` ends the process (tower-lsp 0.20 otherwise waits for stdin to
-///   close): code 0 after `shutdown`, 1 without, as the spec says.
+///   close): code 0 after `shutdown`, 1 without, as the spec says;
+/// - every request after `shutdown` is an InvalidRequest, unknown methods
+///   included (tower-lsp answers those MethodNotFound);
+/// - a request tower-lsp leaves unanswered (it drops the MethodNotFound of
+///   an unknown `$/` request, which the spec says must be answered) gets
+///   its MethodNotFound.
 pub struct Guard<S> {
     inner: S,
     shutdown: Arc<AtomicBool>,
@@ -91,9 +97,6 @@ where
     fn call(&mut self, req: Request) -> Self::Future {
         let method = req.method().to_string();
         let id = req.id().cloned();
-        if method == "shutdown" {
-            self.shutdown.store(true, Ordering::SeqCst);
-        }
         if method == "exit" {
             let code = if self.shutdown.load(Ordering::SeqCst) {
                 0
@@ -108,9 +111,40 @@ where
                 std::process::exit(code);
             });
         }
+        if id.is_some() && method != "shutdown" && self.shutdown.load(Ordering::SeqCst) {
+            let id = id.clone();
+            return Box::pin(async move {
+                Ok(id.map(|id| {
+                    Response::from_error(
+                        id,
+                        Error {
+                            code: ErrorCode::InvalidRequest,
+                            message: format!("{method}: the server is shut down").into(),
+                            data: None,
+                        },
+                    )
+                }))
+            });
+        }
         let fut = AssertUnwindSafe(self.inner.call(req)).catch_unwind();
+        let shutdown = self.shutdown.clone();
         Box::pin(async move {
-            match fut.await {
+            let result = fut.await;
+            // Shut down once `shutdown` succeeded (not, say, before
+            // `initialize`, when it is an error).
+            if method == "shutdown" {
+                if let Ok(Ok(Some(r))) = &result {
+                    if r.is_ok() {
+                        shutdown.store(true, Ordering::SeqCst);
+                    }
+                }
+            }
+            match result {
+                Ok(Ok(None)) if id.is_some() => {
+                    let mut error = Error::method_not_found();
+                    error.data = Some(method.into());
+                    Ok(id.map(|id| Response::from_error(id, error)))
+                }
                 Ok(result) => result,
                 Err(panic) => {
                     let what = panic

@@ -15,6 +15,7 @@ use tower_lsp::{Client, LanguageServer};
 use super::capabilities::{negotiate_encoding, server_capabilities};
 use super::convert;
 use super::diagnostics::{self, Published};
+use super::features::Features;
 use super::indexing;
 use super::state::{lock, State};
 use crate::config::{Settings, CONFIG_FILE};
@@ -24,6 +25,7 @@ pub struct Server {
     state: Arc<State>,
     published: Arc<Published>,
     client_caps: std::sync::Mutex<ClientCapabilities>,
+    features: Features,
 }
 
 impl Server {
@@ -33,6 +35,7 @@ impl Server {
             state: Arc::new(State::new(pep_index)),
             published: Arc::new(Published::default()),
             client_caps: std::sync::Mutex::new(ClientCapabilities::default()),
+            features: Features::default(),
         }
     }
 
@@ -58,6 +61,26 @@ impl Server {
         })
     }
 
+    /// `window/workDoneProgress/cancel` (not in tower-lsp 0.20's trait): the
+    /// client cancels the indexing progress.
+    pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        if params.token == NumberOrString::String(indexing::PROGRESS_TOKEN.into()) {
+            self.state.indexing.cancel();
+        }
+    }
+
+    /// `talknotes/debugSleep {"ms": N}`: answers after N ms (at most 60 s),
+    /// a stand-in for long work, to prove `$/cancelRequest` cuts it short.
+    /// Only in debug builds.
+    pub async fn debug_sleep(&self, params: Value) -> Result<Value> {
+        if !cfg!(debug_assertions) {
+            return Err(Error::method_not_found());
+        }
+        let ms = params["ms"].as_u64().unwrap_or(0).min(60_000);
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        Ok(Value::from(ms))
+    }
+
     /// `talknotes/debugPanic`: panics inside a handler, to prove a panic
     /// costs one error response and not the server. Only in debug builds.
     pub async fn debug_panic(&self, _params: Value) -> Result<Value> {
@@ -65,13 +88,6 @@ impl Server {
             panic!("debugPanic requested");
         }
         Err(Error::method_not_found())
-    }
-}
-
-impl Server {
-    /// Stands in for a message that was not JSON-RPC (see `framing`).
-    pub async fn invalid_message(&self, _params: Value) -> Result<Value> {
-        Err(Error::parse_error())
     }
 }
 
@@ -131,6 +147,7 @@ impl LanguageServer for Server {
         }
         self.state.load_config();
         *lock(&self.client_caps) = params.capabilities.clone();
+        self.features.set_client_capabilities(&params.capabilities);
 
         Ok(InitializeResult {
             capabilities: server_capabilities(encoding),
@@ -180,9 +197,27 @@ impl LanguageServer for Server {
             indexing::index_workspace(state.clone(), client.clone(), progress).await;
             diagnostics::schedule(state, client, published, None);
         });
+        // Installed Python distributions, for library completion: read once,
+        // in the background.
+        if let Some(python) = crate::features::installed::python() {
+            let state = self.state.clone();
+            tokio::task::spawn_blocking(move || {
+                let dists = crate::features::installed::installed_distributions(&python);
+                tracing::info!("{} installed Python distributions", dists.len());
+                let mut extras = state.extras.write().unwrap_or_else(|e| e.into_inner());
+                let speakers = extras.speakers.clone();
+                *extras = Arc::new(crate::analysis::Extras::new(speakers, dists));
+            });
+        }
+        super::catalog_refresh::maybe_refresh_peps(
+            self.state.clone(),
+            self.client.clone(),
+            self.published.clone(),
+        );
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.state.indexing.cancel();
         Ok(())
     }
 
@@ -216,6 +251,7 @@ impl LanguageServer for Server {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.state.close(&uri);
+        self.features.forget(&uri);
         self.refresh(None);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
@@ -255,6 +291,7 @@ impl LanguageServer for Server {
                         .client_settings
                         .write()
                         .unwrap_or_else(|e| e.into_inner()) = s;
+                    self.state.load_catalogs();
                     self.state.load_peps();
                     for w in warnings {
                         self.client.show_message(MessageType::WARNING, w).await;
@@ -301,16 +338,111 @@ impl LanguageServer for Server {
         });
     }
 
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        super::commands::execute(&self.state, params).await
+    }
+
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let uri = params.text_document.uri;
+        let uri = &params.text_document.uri;
         let actions: Vec<CodeActionOrCommand> = params
             .context
             .diagnostics
             .iter()
             .filter(|d| d.source.as_deref() == Some("talknotes"))
-            .filter_map(|d| convert::quick_fix(&uri, d))
+            .filter_map(|d| convert::quick_fix(uri, d))
             .map(CodeActionOrCommand::CodeAction)
+            .chain(self.features.fix_all_actions(&self.state, &params))
             .collect();
         Ok(Some(actions))
+    }
+
+    // The editor features: crate::features, converted in lsp/features.rs.
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(self.features.completion(&self.state, params))
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        Ok(self.features.completion_resolve(&self.state, item))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        Ok(self.features.definition(&self.state, params))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        Ok(self.features.references(&self.state, params))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.features.prepare_rename(&self.state, params)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.features.rename(&self.state, params)
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(self.features.document_symbols(&self.state, params))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<Vec<SymbolInformation>>> {
+        Ok(Some(self.features.workspace_symbols(&self.state, params)))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        Ok(self.features.document_links(&self.state, params))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(self.features.hover(&self.state, params))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(self.features.inlay_hints(&self.state, params))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        Ok(self.features.semantic_tokens_full(&self.state, params))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        Ok(self.features.semantic_tokens_delta(&self.state, params))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        Ok(self.features.semantic_tokens_range(&self.state, params))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        Ok(self.features.folding_ranges(&self.state, params))
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        Ok(self.features.selection_ranges(&self.state, params))
     }
 }

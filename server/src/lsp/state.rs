@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use url::Url;
 
-use crate::analysis::{known_names, Snapshot};
+use crate::analysis::{known_names, Extras, Snapshot};
+use crate::catalog::{cache, Catalogs, Packages, PepStatus};
 use crate::config::{Settings, CONFIG_FILE};
 use crate::document::{ChangeError, Document, TextChange};
 use crate::index::{IncrementalIndex, IndexChange, NoteFile, Workspace};
@@ -33,6 +34,15 @@ pub struct State {
     /// Files and facts kept between snapshots, updated for the files that
     /// changed (None: rebuilt from scratch at the next snapshot).
     facts: Mutex<Option<IncrementalIndex>>,
+    /// The current workspace indexing run, to cancel it.
+    pub indexing: super::indexing::Indexing,
+    /// Catalog speakers and installed distributions (see `Extras`).
+    pub extras: RwLock<Arc<Extras>>,
+    /// Conference catalogs, PyPI projects, the PEP index's status.
+    pub catalogs: RwLock<Catalogs>,
+    /// The background PEP index refresh: tried at most once per session;
+    /// why it failed (logged once, shown in hover).
+    pub pep_refresh: Mutex<(bool, Option<String>)>,
 }
 
 impl State {
@@ -48,6 +58,10 @@ impl State {
             peps: RwLock::new(None),
             generation: AtomicU64::new(0),
             facts: Mutex::new(None),
+            indexing: Default::default(),
+            extras: RwLock::new(Arc::default()),
+            catalogs: RwLock::new(Catalogs::default()),
+            pep_refresh: Mutex::new((false, None)),
         }
     }
 
@@ -126,7 +140,8 @@ impl State {
             self.workspace.remove(url);
             return;
         }
-        match crate::discover::read_notes(&path) {
+        let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
+        match crate::discover::read_notes_inside(&path, &roots) {
             Ok(text) => {
                 self.workspace
                     .insert(NoteFile::analyse(url.clone(), &text, None));
@@ -168,16 +183,57 @@ impl State {
             .file_settings
             .write()
             .unwrap_or_else(|e| e.into_inner()) = file_settings;
+        self.load_catalogs();
         self.load_peps();
     }
 
-    pub fn load_peps(&self) {
-        let path = self
-            .settings()
+    /// Reads the catalogs the settings name and the cached PyPI projects.
+    pub fn load_catalogs(&self) {
+        let settings = self.settings();
+        let mut catalogs = Catalogs::load(&settings.catalogs);
+        for p in catalogs.problems.iter() {
+            tracing::warn!("catalog {p}");
+        }
+        catalogs.packages = cache::cache_dir()
+            .map(|d| d.join(cache::PACKAGES_FILE))
+            .filter(|p| p.is_file())
+            .and_then(|p| Packages::load(&p).map_err(|e| tracing::warn!("{e:#}")).ok())
+            .map(Arc::new);
+        // Catalog speakers join speaker completion (after the notes' own).
+        let speakers = crate::catalog::features::extra_speakers(&catalogs);
+        {
+            let mut extras = self.extras.write().unwrap_or_else(|e| e.into_inner());
+            let distributions = extras.distributions.clone();
+            *extras = Arc::new(Extras::new(speakers, distributions));
+        }
+        let mut current = self.catalogs.write().unwrap_or_else(|e| e.into_inner());
+        catalogs.pep_status = current.pep_status.take();
+        *current = catalogs;
+        drop(current);
+        *lock(&self.facts) = None;
+    }
+
+    /// The PEP index's path when it comes from the download cache (no
+    /// path configured), and the cache's folder.
+    pub fn pep_cache_in_use(&self) -> Option<PathBuf> {
+        if self.configured_pep_index().is_some() {
+            return None;
+        }
+        cache::cached_peps()
+    }
+
+    fn configured_pep_index(&self) -> Option<PathBuf> {
+        self.settings()
             .pep_index
             .or_else(|| self.cli_pep_index.clone())
-            .or_else(|| std::env::var_os("TALKNOTES_PEP_INDEX").map(PathBuf::from));
-        let peps = path.and_then(|p| match PepIndex::load(&p) {
+            .or_else(|| std::env::var_os("TALKNOTES_PEP_INDEX").map(PathBuf::from))
+    }
+
+    pub fn load_peps(&self) {
+        let configured = self.configured_pep_index();
+        let cached = configured.is_none();
+        let path = configured.or_else(|| cache::cached_peps().filter(|p| p.is_file()));
+        let peps = path.as_ref().and_then(|p| match PepIndex::load(p) {
             Ok(index) => {
                 tracing::info!("PEP index {}: {} PEPs", p.display(), index.len());
                 Some(Arc::new(index))
@@ -187,6 +243,17 @@ impl State {
                 None
             }
         });
+        let status = peps.as_ref().zip(path.as_ref()).map(|(index, p)| {
+            let mut status = PepStatus::new(p, cached, index.len());
+            if cached {
+                status.refresh_error = lock(&self.pep_refresh).1.clone();
+            }
+            status
+        });
+        self.catalogs
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .pep_status = status;
         *self.peps.write().unwrap_or_else(|e| e.into_inner()) = peps;
         // Known names come from the index: facts must be rebuilt.
         *lock(&self.facts) = None;
@@ -207,18 +274,34 @@ impl State {
         let peps = self.peps.read().unwrap_or_else(|e| e.into_inner()).clone();
         let settings = Arc::new(self.settings());
         let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let catalogs = Arc::new(
+            self.catalogs
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        );
+        let extras = self
+            .extras
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let mut cache = lock(&self.facts);
         let changed = self.workspace.take_changed();
         let change = cache
             .as_mut()
             .map(|index| index.apply(&changed, |u| self.workspace.get(u)));
         let index = cache.get_or_insert_with(|| {
-            IncrementalIndex::new(self.workspace.snapshot(), known_names(peps.as_deref()))
+            IncrementalIndex::new(
+                self.workspace.snapshot(),
+                known_names(peps.as_deref(), &catalogs),
+            )
         });
         let (files, facts) = (index.files(), index.facts());
         drop(cache);
         (
-            Snapshot::from_shared(files, facts, peps, settings, roots),
+            Snapshot::from_shared(files, facts, peps, settings, roots)
+                .using_catalogs(catalogs)
+                .with_extras(extras),
             change,
         )
     }

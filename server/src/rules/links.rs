@@ -94,7 +94,7 @@ fn looks_like_domain(path: &str) -> bool {
 }
 
 /// Resolves `.` and `..` without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -2,8 +2,9 @@
 //! file and the workspace facts to findings. The server and `--check` both
 //! call [`check_file`].
 
+mod catalog;
 mod issues;
-mod links;
+pub mod links;
 mod peps;
 mod speakers;
 mod talks;
@@ -33,10 +34,13 @@ pub enum Rule {
     SpeakerTypo,
     DuplicateTalk,
     EmptyNotes,
+    TalkTitle,
+    LibraryTypo,
+    MissingConference,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 13] = [
         Rule::MissingSpeaker,
         Rule::BrokenLink,
         Rule::ScheduleLink,
@@ -47,6 +51,9 @@ impl Rule {
         Rule::SpeakerTypo,
         Rule::DuplicateTalk,
         Rule::EmptyNotes,
+        Rule::TalkTitle,
+        Rule::LibraryTypo,
+        Rule::MissingConference,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,6 +68,9 @@ impl Rule {
             Rule::SpeakerTypo => "speaker-typo",
             Rule::DuplicateTalk => "duplicate-talk",
             Rule::EmptyNotes => "empty-notes",
+            Rule::TalkTitle => "talk-title",
+            Rule::LibraryTypo => "library-typo",
+            Rule::MissingConference => "missing-conference",
         }
     }
 
@@ -78,7 +88,11 @@ impl Rule {
             | Rule::MalformedIssue
             | Rule::SpeakerTypo
             | Rule::DuplicateTalk => Severity::Warning,
-            Rule::PepFormat | Rule::EmptyNotes => Severity::Hint,
+            Rule::PepFormat
+            | Rule::EmptyNotes
+            | Rule::TalkTitle
+            | Rule::LibraryTypo
+            | Rule::MissingConference => Severity::Hint,
         }
     }
 
@@ -92,9 +106,12 @@ impl Rule {
             Rule::UnknownPep => "a PEP number no PEP has",
             Rule::PepMismatch => "a PEP number one typo away from the PEP its words describe",
             Rule::MalformedIssue => "a CPython issue reference that is not a number (`bpo-262`49`)",
-            Rule::SpeakerTypo => "a speaker spelled a typo away from how the workspace spells them elsewhere",
+            Rule::SpeakerTypo => "a speaker spelled a typo away from how the workspace, a PEP or a catalog spells them",
             Rule::DuplicateTalk => "the same talk twice in one file",
             Rule::EmptyNotes => "a talk whose `## Notes` section is empty",
+            Rule::TalkTitle => "a talk title a typo away from its conference catalog's title",
+            Rule::LibraryTypo => "a code-span name one letter from a popular PyPI project, and known nowhere else",
+            Rule::MissingConference => "a file that names no conference, whose talks are one catalog conference's",
         }
     }
 }
@@ -192,12 +209,18 @@ pub struct Context<'a> {
     pub fs: &'a dyn FileSystem,
     /// Folders the workspace covers: links outside them are not followed.
     pub roots: &'a [std::path::PathBuf],
+    /// Conference catalogs and popular PyPI projects (may be empty).
+    pub catalogs: &'a crate::catalog::Catalogs,
 }
 
 /// Runs every rule on `file`, then applies severities and suppressions.
 pub fn check_file(file: &NoteFile, cx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    speakers::missing_speaker(file, cx, &mut out);
+    let cat = catalog::FileCatalog::new(file, cx);
+    speakers::missing_speaker(file, cx, &cat, &mut out);
+    // Before `speaker_typo`: a finding backed by the talk's catalog entry
+    // wins over the workspace-wide one on the same name.
+    catalog::catalog_rules(file, cx, &cat, &mut out);
     speakers::speaker_typo(file, cx, &mut out);
     links::broken_links(file, cx, &mut out);
     links::schedule_links(file, cx, &mut out);

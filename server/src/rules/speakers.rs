@@ -1,12 +1,13 @@
 //! `missing-speaker` and `speaker-typo`.
 
+use super::catalog::FileCatalog;
 use super::{Context, Finding, Rule};
 use crate::extract::title_key;
 use crate::index::NoteFile;
 use crate::model::Talk;
 
-pub fn missing_speaker(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
-    for talk in &file.model.talks {
+pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Vec<Finding>) {
+    for (i, talk) in file.model.talks.iter().enumerate() {
         if talk.has_speaker() || talk.keynote {
             continue;
         }
@@ -46,6 +47,28 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                         talk.speaker_slot.prefix, names, talk.speaker_slot.suffix
                     ),
                 );
+        } else if let Some((conf, entry, _)) = cat.entry(i) {
+            let people: Vec<&str> = entry.people().collect();
+            if !people.is_empty() {
+                let names = people.join(" and ");
+                let title = if title_key(&entry.clean_title) == title_key(&talk.title) {
+                    String::new()
+                } else {
+                    format!(" (as “{}”)", entry.clean_title)
+                };
+                finding.message = format!(
+                    "talk “{}” has no speaker; the {} catalog lists it{title} as given by {names}",
+                    talk.title, conf.title
+                );
+                finding = finding.fix(
+                    format!("Add speaker {names}"),
+                    talk.speaker_slot.offset..talk.speaker_slot.offset,
+                    format!(
+                        "{}{}{}",
+                        talk.speaker_slot.prefix, names, talk.speaker_slot.suffix
+                    ),
+                );
+            }
         }
         out.push(finding);
     }
@@ -94,7 +117,24 @@ pub fn speaker_typo(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
             let Some(better) = cx.facts.speaker_typos.get(&s.name) else {
                 continue;
             };
-            let evidence = if cx.facts.known_names.contains(better) {
+            let catalogs: Vec<&str> = cx
+                .catalogs
+                .conferences_of_speaker(better)
+                .iter()
+                .map(|c| c.title.as_str())
+                .collect();
+            let pep_author = cx
+                .peps
+                .is_some_and(|p| p.author_names().any(|a| a == better));
+            let evidence = if !catalogs.is_empty() {
+                let shown: Vec<&str> = catalogs.iter().take(2).copied().collect();
+                let (more, verb) = match catalogs.len() {
+                    1 => ("", "catalog spells"),
+                    2 => ("", "catalogs spell"),
+                    _ => (" and other", "catalogs spell"),
+                };
+                format!("as the {}{more} {verb} it", shown.join(" and "))
+            } else if pep_author || cx.facts.known_names.contains(better) {
                 "a known spelling (PEP index)".to_string()
             } else {
                 let n = cx.facts.speakers.get(better).map_or(0, Vec::len);

@@ -1,0 +1,73 @@
+//! The document store on arbitrary edit sequences: ranges in UTF-8, UTF-16
+//! or UTF-32, in or out of range, inverted, over multi-byte text and
+//! `\r\n`, whole-text replacements mixed in. After every batch the rope
+//! equals a reference `String` edited with the documented clamping, the
+//! line index equals a fresh one, and the incrementally kept syntax trees
+//! equal a fresh parse of the reference.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use arbitrary::Arbitrary;
+use common::{Enc, Pos, Text};
+use libfuzzer_sys::fuzz_target;
+use talknotes_ls::document::{Document, TextChange};
+use talknotes_ls::position::{LineIndex, PositionEncoding};
+use talknotes_ls::syntax::Syntax;
+
+#[derive(Debug, Arbitrary)]
+enum Change {
+    Replace(Pos, Pos, Text),
+    Full(Text),
+}
+
+#[derive(Debug, Arbitrary)]
+struct Batch {
+    enc: Enc,
+    changes: Vec<Change>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    initial: Text,
+    batches: Vec<Batch>,
+}
+
+fn apply_reference(text: &mut String, change: &TextChange, enc: PositionEncoding) {
+    match change.range {
+        None => *text = change.text.clone(),
+        Some((a, b)) => {
+            let index = LineIndex::new(text);
+            let a = index.offset(text, a, enc);
+            let b = index.offset(text, b, enc);
+            text.replace_range(a.min(b)..a.max(b), &change.text);
+        }
+    }
+}
+
+fuzz_target!(|input: Input| {
+    let mut doc = Document::new(&input.initial.0, 0);
+    let mut reference = input.initial.0.clone();
+    for (i, batch) in input.batches.iter().take(16).enumerate() {
+        let enc = batch.enc.into();
+        let changes: Vec<TextChange> = batch
+            .changes
+            .iter()
+            .take(8)
+            .map(|c| match c {
+                Change::Replace(a, b, t) => TextChange::replace(a.0, b.0, t.0.clone()),
+                Change::Full(t) => TextChange::full(t.0.clone()),
+            })
+            .collect();
+        let version = i as i32 + 1;
+        doc.apply_changes(&changes, version, enc);
+        for c in &changes {
+            apply_reference(&mut reference, c, enc);
+        }
+        assert_eq!(doc.version(), version);
+        assert_eq!(doc.rope().to_string(), reference);
+        assert_eq!(doc.line_index(), &LineIndex::new(&reference));
+        assert_eq!(doc.syntax().dump(), Syntax::parse(&reference).dump());
+    }
+});
