@@ -96,7 +96,7 @@ impl Query {
 
 /// Candidates by the words they contain, for "which entries have a word
 /// starting with `rhod`" in a binary search.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WordIndex {
     /// Folded word → entry ids (ascending, no duplicates), sorted by word.
     words: Vec<(Box<str>, Vec<u32>)>,

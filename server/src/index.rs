@@ -247,7 +247,7 @@ pub struct ConferenceLabel {
     pub year: Option<u16>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpeakerEntry {
     pub name: String,
     pub mask: u64,
@@ -261,7 +261,7 @@ pub struct SpeakerEntry {
     pub latest: Option<Place>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TalkEntry {
     pub title: String,
     pub mask: u64,
@@ -272,7 +272,7 @@ pub struct TalkEntry {
     pub conference: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LibraryEntry {
     /// The spelling the workspace uses most.
     pub name: String,

@@ -249,8 +249,9 @@ pub fn pep_index_status(snapshot: &Snapshot) -> Option<String> {
 /// recent conference first), how many talks, the latest year.
 pub fn extra_speakers(catalogs: &super::Catalogs) -> Vec<crate::analysis::ExtraSpeaker> {
     use std::collections::BTreeMap;
-    // name -> (talks, [(year, conference title)])
-    let mut by_name: BTreeMap<&str, (usize, Vec<(Option<u16>, &str)>)> = BTreeMap::new();
+    /// How many talks, and where: (year, conference title).
+    type Seen<'a> = (usize, Vec<(Option<u16>, &'a str)>);
+    let mut by_name: BTreeMap<&str, Seen> = BTreeMap::new();
     for c in catalogs.conferences.iter() {
         for name in c.speakers() {
             let e = by_name.entry(name).or_default();

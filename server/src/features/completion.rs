@@ -236,9 +236,13 @@ fn library_context(before: &str, base: usize) -> Option<(usize, bool)> {
     let in_code_span = before.matches('`').count() % 2 == 1;
     if in_code_span {
         let open = before.rfind('`')? + 1;
+        // After the last character that cannot be in a name (which may be
+        // several bytes long).
         let typed_start = before[open..]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-            .map_or(open, |i| open + i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+            .map_or(open, |(i, c)| open + i + c.len_utf8());
         return Some((base + typed_start, true));
     }
     let c = WORD_BEFORE.captures(before)?;
@@ -697,6 +701,26 @@ mod tests {
         let s = f.snapshot_with_peps();
         let (url, offset) = f.cursor();
         complete(&s, &url, offset)
+    }
+
+    /// Every offset of lines full of multi-byte characters, brackets and
+    /// separators (the stress test found a char-boundary slice here).
+    #[test]
+    fn never_panics_at_any_offset() {
+        let texts = [
+            "\u{e9}T1)`c)\u{1f40d}odTalTalear-( opp\n\n\nPk-ote`",
+            "# T (\u{e9}\u{1f40d} - Ad `x\u{1f40d}` PEP \u{1f40d} [\u{1f40d}](\u{1f40d}#\u{e9}",
+            "\u{1f40d}, \u{e9}\u{e9} \u{2013} \u{1f40d}(\u{1f40d} pip install \u{1f40d}\u{e9} import \u{e9}",
+        ];
+        for text in texts {
+            let fx = format!("//- /a.md\n{text}\n//- /b.md\n# Talk (Ada Example)\n- `trio`\n");
+            let f = Fixture::parse(&fx);
+            let s = f.snapshot_with_peps();
+            let url = f.files[0].url.clone();
+            for offset in 0..=text.len() + 2 {
+                let _ = complete(&s, &url, offset);
+            }
+        }
     }
 
     #[test]
