@@ -193,7 +193,6 @@ impl Snapshot {
         }
     }
 
-
     /// The same snapshot with `extras` (catalog speakers, distributions).
     pub fn with_extras(mut self, extras: Arc<Extras>) -> Snapshot {
         self.extras = extras;

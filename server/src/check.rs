@@ -19,11 +19,15 @@ use crate::pep_index::PepIndex;
 use crate::position::PositionEncoding;
 use crate::rules::Finding;
 
+mod sarif;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
 }
 
 pub struct CheckOptions {
@@ -234,6 +238,10 @@ fn run_inner(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
             writeln!(out)?;
         }
         Format::Github => report.github(out)?,
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &report.sarif(&problems, &snapshot))?;
+            writeln!(out)?;
+        }
     }
     for p in &problems {
         writeln!(err, "{}: error: {}", display_path(&cwd, &p.path), p.message)?;
