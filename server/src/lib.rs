@@ -15,6 +15,7 @@ pub mod extract;
 pub mod features;
 pub mod fuzzy;
 pub mod index;
+pub mod linkpath;
 pub mod lsp;
 pub mod model;
 pub mod pep_index;

@@ -46,6 +46,8 @@ pub struct Features {
     tokens: Mutex<HashMap<Url, (String, Vec<u32>)>>,
     next_result: AtomicU64,
     document_changes: AtomicBool,
+    /// The client applies `CreateFile` in workspace edits.
+    create_files: AtomicBool,
 }
 
 type Located = (Snapshot, Arc<NoteFile>, usize, PositionEncoding);
@@ -59,6 +61,18 @@ impl Features {
             .and_then(|e| e.document_changes)
             .unwrap_or(false);
         self.document_changes.store(dc, Ordering::Relaxed);
+        let create = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.resource_operations.as_ref())
+            .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create));
+        self.create_files.store(dc && create, Ordering::Relaxed);
+    }
+
+    /// Whether "create the missing note" can be offered.
+    pub fn can_create_files(&self) -> bool {
+        self.create_files.load(Ordering::Relaxed)
     }
 
     /// The snapshot, the file, the byte offset of `pos` and the encoding.

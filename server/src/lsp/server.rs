@@ -335,7 +335,7 @@ impl LanguageServer for Server {
             .diagnostics
             .iter()
             .filter(|d| d.source.as_deref() == Some("talknotes"))
-            .filter_map(|d| convert::quick_fix(uri, d))
+            .flat_map(|d| convert::quick_fixes(uri, d, self.features.can_create_files()))
             .map(CodeActionOrCommand::CodeAction)
             .chain(self.features.fix_all_actions(&self.state, &params))
             .collect();
