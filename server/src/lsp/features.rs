@@ -17,7 +17,9 @@ use crate::features::completion::{self, ItemKind};
 use crate::features::hover::Subject;
 use crate::features::semantic::{self, TokenKind};
 use crate::features::symbols::{self, SymbolKind as Kind};
-use crate::features::{self as f, actions, inlay, links, navigation, rename, structure};
+use crate::features::{
+    self as f, actions, file_moves, inlay, links, navigation, rename, structure,
+};
 use crate::index::NoteFile;
 use crate::position::{Position as Pos, PositionEncoding};
 use crate::rules::Rule;
@@ -196,6 +198,26 @@ impl Features {
             Ok(edits) => Ok(Some(self.workspace_edit(&snapshot, edits, enc))),
             Err(message) => Err(request_failed(message)),
         }
+    }
+
+    /// `workspace/willRenameFiles`: the link edits that follow the notes
+    /// and folders about to move (`crate::features::file_moves`).
+    pub fn will_rename_files(&self, state: &State, p: RenameFilesParams) -> Option<WorkspaceEdit> {
+        let moves: Vec<file_moves::FileMove> = p
+            .files
+            .iter()
+            .filter_map(|r| {
+                let old = Url::parse(&r.old_uri).ok()?;
+                let new = Url::parse(&r.new_uri).ok()?;
+                file_moves::FileMove::from_urls(&old, &new)
+            })
+            .collect();
+        if moves.is_empty() {
+            return None;
+        }
+        let snapshot = state.snapshot();
+        let edits = file_moves::link_edits(&snapshot, &moves);
+        (!edits.is_empty()).then(|| self.workspace_edit(&snapshot, edits, state.encoding()))
     }
 
     /// Versioned document edits when the client takes them, else plain changes.
