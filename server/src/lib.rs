@@ -13,6 +13,7 @@ pub mod document;
 pub mod export;
 pub mod extract;
 pub mod features;
+pub mod fix;
 pub mod fuzzy;
 pub mod index;
 pub mod linkpath;
