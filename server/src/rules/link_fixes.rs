@@ -188,7 +188,7 @@ pub fn missing_note(
     let candidates: Vec<(Fix, u32)> = note_candidates(cx, dir, resolved, &link.text)
         .into_iter()
         .filter_map(|(path, score)| {
-            let new = write_like(&relative_path(dir, &path)?, old, dest.angled);
+            let new = rewrite(old, dir, resolved, &path, dest.angled)?;
             Some((
                 Fix {
                     title: format!("Change the link to {new}"),
@@ -224,6 +224,21 @@ pub fn missing_note(
             .push_str(&format!(" (did you mean “{new}”?)"));
     }
     offer(finding, candidates, create)
+}
+
+/// The path part `old` (written, resolving to `resolved` from `dir`)
+/// changed to lead to `path`: only the file name when the folder is right
+/// (`../2019/x.md` stays `../2019/…`), else a relative path in its style.
+fn rewrite(old: &str, dir: &Path, resolved: &Path, path: &Path, angled: bool) -> Option<String> {
+    let (folder, name) = match old.rfind('/') {
+        Some(i) => old.split_at(i + 1),
+        None => ("", old),
+    };
+    if path.parent() == resolved.parent() && !name.is_empty() {
+        let new_name = path.file_name()?.to_string_lossy();
+        return Some(format!("{folder}{}", write_like(&new_name, name, angled)));
+    }
+    Some(write_like(&relative_path(dir, path)?, old, angled))
 }
 
 /// The title heading of a new note: the link's text, else its file name
@@ -469,6 +484,7 @@ mod tests {
             "\
 //- /index.md
 - [a](<my talks/pycon notez.md#x>) and [b](my%20talks/pycon%20notez.md)
+- [c](../ws/my%20talks/./pycon%20notez.md)
 //- /my talks/pycon notes.md
 # X
 ",
@@ -483,7 +499,11 @@ mod tests {
             .collect();
         assert_eq!(
             fixed,
-            vec!["my talks/pycon notes.md", "my%20talks/pycon%20notes.md"]
+            vec![
+                "my talks/pycon notes.md",
+                "my%20talks/pycon%20notes.md",
+                "../ws/my%20talks/./pycon%20notes.md"
+            ]
         );
     }
 }
