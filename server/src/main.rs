@@ -46,6 +46,15 @@ struct Cli {
     #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
 
+    /// With --check: apply the unambiguous broken-link fixes (one close
+    /// candidate), writing each file atomically, then report what is left.
+    #[arg(long, requires = "check")]
+    fix: bool,
+
+    /// With --fix: print the fixes as a unified diff and write nothing.
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
+
     /// Never colour the output (colour is used only on a terminal anyway).
     #[arg(long)]
     no_color: bool,
@@ -162,7 +171,16 @@ fn main() {
             config: cli.config,
             color,
         };
-        let code = check::run(&opts, &mut stdout.lock(), &mut std::io::stderr().lock());
+        let (mut out, mut err) = (stdout.lock(), std::io::stderr().lock());
+        let code = if cli.fix {
+            let opts = talknotes_ls::fix::FixOptions {
+                check: opts,
+                dry_run: cli.dry_run,
+            };
+            talknotes_ls::fix::run(&opts, &mut out, &mut err)
+        } else {
+            check::run(&opts, &mut out, &mut err)
+        };
         std::process::exit(code);
     }
     let code = talknotes_ls::lsp::run_stdio(cli.pep_index);

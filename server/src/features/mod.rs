@@ -12,6 +12,7 @@
 //! | [`hover`] | PEPs, speakers, talks, libraries, issues |
 //! | [`links`] | document links: PEPs, CPython issues, schedule and video pages |
 //! | [`actions`] | "fix all of this kind in the file" |
+//! | [`file_moves`] | the link edits that follow renamed or moved notes and folders |
 //! | [`inlay`] | PEP titles after PEP references |
 //! | [`semantic`] | semantic tokens |
 //! | [`structure`] | folding ranges and selection ranges |
@@ -19,6 +20,7 @@
 
 pub mod actions;
 pub mod completion;
+pub mod file_moves;
 pub mod hover;
 pub mod inlay;
 pub mod installed;

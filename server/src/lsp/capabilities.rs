@@ -72,9 +72,43 @@ pub fn server_capabilities(encoding: PositionEncoding) -> ServerCapabilities {
                 supported: Some(true),
                 change_notifications: Some(OneOf::Left(true)),
             }),
-            file_operations: None,
+            file_operations: Some(file_operations()),
         }),
         ..ServerCapabilities::default()
+    }
+}
+
+/// Notes and folders renamed, created or deleted in the editor: links are
+/// updated before a rename (`willRename`), the index after each.
+fn file_operations() -> WorkspaceFileOperationsServerCapabilities {
+    let filters = vec![
+        FileOperationFilter {
+            scheme: Some("file".into()),
+            pattern: FileOperationPattern {
+                glob: "**/*.{md,markdown}".into(),
+                matches: Some(FileOperationPatternKind::File),
+                options: Some(FileOperationPatternOptions {
+                    ignore_case: Some(true),
+                }),
+            },
+        },
+        FileOperationFilter {
+            scheme: Some("file".into()),
+            pattern: FileOperationPattern {
+                glob: "**/*".into(),
+                matches: Some(FileOperationPatternKind::Folder),
+                options: None,
+            },
+        },
+    ];
+    let registration = Some(FileOperationRegistrationOptions { filters });
+    WorkspaceFileOperationsServerCapabilities {
+        did_create: registration.clone(),
+        will_create: None,
+        did_rename: registration.clone(),
+        will_rename: registration.clone(),
+        did_delete: registration,
+        will_delete: None,
     }
 }
 

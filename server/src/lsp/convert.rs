@@ -74,16 +74,28 @@ pub fn diagnostic(
             })
         })
         .collect();
-    let data = f.fix.as_ref().map(|fix| {
-        serde_json::json!({
-            "fix": {
-                "title": fix.title,
-                "edits": fix.edits.iter().map(|e| serde_json::json!({
-                    "range": range(file, &e.range, enc),
-                    "newText": e.new_text,
-                })).collect::<Vec<_>>(),
-            }
-        })
+    let fix_json = |fix: &crate::rules::Fix| {
+        let mut v = serde_json::json!({
+            "title": fix.title,
+            "edits": fix.edits.iter().map(|e| serde_json::json!({
+                "range": range(file, &e.range, enc),
+                "newText": e.new_text,
+            })).collect::<Vec<_>>(),
+        });
+        if let Some(c) = &fix.create {
+            v["create"] = serde_json::json!({"uri": c.url, "text": c.text});
+        }
+        v
+    };
+    let data = (f.fix.is_some() || !f.alternatives.is_empty()).then(|| {
+        let mut data = serde_json::json!({});
+        if let Some(fix) = &f.fix {
+            data["fix"] = fix_json(fix);
+        }
+        if !f.alternatives.is_empty() {
+            data["alternatives"] = f.alternatives.iter().map(fix_json).collect();
+        }
+        data
     });
     lsp::Diagnostic {
         range: range(file, &f.range, enc),
@@ -98,9 +110,33 @@ pub fn diagnostic(
     }
 }
 
-/// The quick fix carried in a diagnostic's `data`.
-pub fn quick_fix(uri: &lsp::Url, d: &lsp::Diagnostic) -> Option<lsp::CodeAction> {
-    let fix = d.data.as_ref()?.get("fix")?;
+/// The quick fixes carried in a diagnostic's `data`: its fix (preferred),
+/// then the alternatives, best first. Fixes that create a note are left
+/// out when the client cannot create files (`can_create`).
+pub fn quick_fixes(uri: &lsp::Url, d: &lsp::Diagnostic, can_create: bool) -> Vec<lsp::CodeAction> {
+    let Some(data) = d.data.as_ref() else {
+        return Vec::new();
+    };
+    let preferred = data.get("fix").into_iter().map(|f| (f, true));
+    let others = data
+        .get("alternatives")
+        .and_then(|a| a.as_array())
+        .into_iter()
+        .flatten()
+        .map(|f| (f, false));
+    preferred
+        .chain(others)
+        .filter_map(|(fix, preferred)| code_action(uri, d, fix, preferred, can_create))
+        .collect()
+}
+
+fn code_action(
+    uri: &lsp::Url,
+    d: &lsp::Diagnostic,
+    fix: &serde_json::Value,
+    preferred: bool,
+    can_create: bool,
+) -> Option<lsp::CodeAction> {
     let title = fix.get("title")?.as_str()?.to_string();
     let edits: Vec<lsp::TextEdit> = fix
         .get("edits")?
@@ -113,20 +149,65 @@ pub fn quick_fix(uri: &lsp::Url, d: &lsp::Diagnostic) -> Option<lsp::CodeAction>
             })
         })
         .collect();
-    if edits.is_empty() {
-        return None;
-    }
-    let mut changes = std::collections::HashMap::new();
-    changes.insert(uri.clone(), edits);
+    let edit = match fix.get("create") {
+        Some(create) => {
+            if !can_create {
+                return None;
+            }
+            let new_uri: lsp::Url = serde_json::from_value(create.get("uri")?.clone()).ok()?;
+            let text = create.get("text")?.as_str()?.to_string();
+            let mut ops = vec![
+                lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                    uri: new_uri.clone(),
+                    options: Some(lsp::CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                })),
+                lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: new_uri,
+                        version: None,
+                    },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                        range: lsp::Range::default(),
+                        new_text: text,
+                    })],
+                }),
+            ];
+            if !edits.is_empty() {
+                ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: uri.clone(),
+                        version: None,
+                    },
+                    edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+                }));
+            }
+            lsp::WorkspaceEdit {
+                document_changes: Some(lsp::DocumentChanges::Operations(ops)),
+                ..lsp::WorkspaceEdit::default()
+            }
+        }
+        None => {
+            if edits.is_empty() {
+                return None;
+            }
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri.clone(), edits);
+            lsp::WorkspaceEdit {
+                changes: Some(changes),
+                ..lsp::WorkspaceEdit::default()
+            }
+        }
+    };
     Some(lsp::CodeAction {
         title,
         kind: Some(lsp::CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![d.clone()]),
-        edit: Some(lsp::WorkspaceEdit {
-            changes: Some(changes),
-            ..lsp::WorkspaceEdit::default()
-        }),
-        is_preferred: Some(true),
+        edit: Some(edit),
+        is_preferred: Some(preferred),
         ..lsp::CodeAction::default()
     })
 }

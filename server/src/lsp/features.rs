@@ -17,7 +17,9 @@ use crate::features::completion::{self, ItemKind};
 use crate::features::hover::Subject;
 use crate::features::semantic::{self, TokenKind};
 use crate::features::symbols::{self, SymbolKind as Kind};
-use crate::features::{self as f, actions, inlay, links, navigation, rename, structure};
+use crate::features::{
+    self as f, actions, file_moves, inlay, links, navigation, rename, structure,
+};
 use crate::index::NoteFile;
 use crate::position::{Position as Pos, PositionEncoding};
 use crate::rules::Rule;
@@ -46,6 +48,8 @@ pub struct Features {
     tokens: Mutex<HashMap<Url, (String, Vec<u32>)>>,
     next_result: AtomicU64,
     document_changes: AtomicBool,
+    /// The client applies `CreateFile` in workspace edits.
+    create_files: AtomicBool,
 }
 
 type Located = (Snapshot, Arc<NoteFile>, usize, PositionEncoding);
@@ -59,6 +63,18 @@ impl Features {
             .and_then(|e| e.document_changes)
             .unwrap_or(false);
         self.document_changes.store(dc, Ordering::Relaxed);
+        let create = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.resource_operations.as_ref())
+            .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create));
+        self.create_files.store(dc && create, Ordering::Relaxed);
+    }
+
+    /// Whether "create the missing note" can be offered.
+    pub fn can_create_files(&self) -> bool {
+        self.create_files.load(Ordering::Relaxed)
     }
 
     /// The snapshot, the file, the byte offset of `pos` and the encoding.
@@ -182,6 +198,26 @@ impl Features {
             Ok(edits) => Ok(Some(self.workspace_edit(&snapshot, edits, enc))),
             Err(message) => Err(request_failed(message)),
         }
+    }
+
+    /// `workspace/willRenameFiles`: the link edits that follow the notes
+    /// and folders about to move (`crate::features::file_moves`).
+    pub fn will_rename_files(&self, state: &State, p: RenameFilesParams) -> Option<WorkspaceEdit> {
+        let moves: Vec<file_moves::FileMove> = p
+            .files
+            .iter()
+            .filter_map(|r| {
+                let old = Url::parse(&r.old_uri).ok()?;
+                let new = Url::parse(&r.new_uri).ok()?;
+                file_moves::FileMove::from_urls(&old, &new)
+            })
+            .collect();
+        if moves.is_empty() {
+            return None;
+        }
+        let snapshot = state.snapshot();
+        let edits = file_moves::link_edits(&snapshot, &moves);
+        (!edits.is_empty()).then(|| self.workspace_edit(&snapshot, edits, state.encoding()))
     }
 
     /// Versioned document edits when the client takes them, else plain changes.

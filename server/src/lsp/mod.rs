@@ -8,6 +8,7 @@ mod commands;
 mod convert;
 mod diagnostics;
 mod features;
+mod file_ops;
 mod framing;
 mod indexing;
 mod server;

@@ -282,6 +282,37 @@ impl LanguageServer for Server {
         self.refresh(None);
     }
 
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        Ok(self.features.will_rename_files(&self.state, params))
+    }
+
+    async fn did_rename_files(&self, params: RenameFilesParams) {
+        for r in &params.files {
+            if let (Ok(old), Ok(new)) = (Url::parse(&r.old_uri), Url::parse(&r.new_uri)) {
+                super::file_ops::renamed(&self.state, &old, &new);
+            }
+        }
+        self.refresh(None);
+    }
+
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        for f in &params.files {
+            if let Ok(url) = Url::parse(&f.uri) {
+                super::file_ops::created(&self.state, &url);
+            }
+        }
+        self.refresh(None);
+    }
+
+    async fn did_delete_files(&self, params: DeleteFilesParams) {
+        for f in &params.files {
+            if let Ok(url) = Url::parse(&f.uri) {
+                super::file_ops::deleted(&self.state, &url);
+            }
+        }
+        self.refresh(None);
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if !params.settings.is_null() {
             match Settings::from_json_lenient(&params.settings) {
@@ -349,7 +380,7 @@ impl LanguageServer for Server {
             .diagnostics
             .iter()
             .filter(|d| d.source.as_deref() == Some("talknotes"))
-            .filter_map(|d| convert::quick_fix(uri, d))
+            .flat_map(|d| convert::quick_fixes(uri, d, self.features.can_create_files()))
             .map(CodeActionOrCommand::CodeAction)
             .chain(self.features.fix_all_actions(&self.state, &params))
             .collect();

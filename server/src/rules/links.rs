@@ -139,7 +139,7 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
             )),
             Target::Anchor(anchor) => {
                 if !has_anchor(file, &anchor) {
-                    out.push(anchor_finding(file, link, &anchor, None));
+                    out.push(anchor_finding(file, file, link, &anchor, None));
                 }
             }
             Target::Url => {
@@ -179,17 +179,26 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                     if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
                         if let Some(target) = (cx.files)(url) {
                             if !has_anchor(&target, &anchor) {
-                                out.push(anchor_finding(&target, link, &anchor, Some(&path)));
+                                out.push(anchor_finding(
+                                    file,
+                                    &target,
+                                    link,
+                                    &anchor,
+                                    Some(&path),
+                                ));
                             }
                         }
                     }
                     continue;
                 }
                 if !cx.fs.exists(&resolved) {
-                    out.push(Finding::new(
+                    let f = Finding::new(
                         Rule::BrokenLink,
                         range,
                         format!("link target “{path}” does not exist"),
+                    );
+                    out.push(super::link_fixes::missing_note(
+                        f, file, link, cx, &resolved,
                     ));
                 }
             }
@@ -202,7 +211,13 @@ fn has_anchor(file: &NoteFile, anchor: &str) -> bool {
     file.model.headings.iter().any(|h| h.anchor == a)
 }
 
-fn anchor_finding(target: &NoteFile, link: &Link, anchor: &str, path: Option<&str>) -> Finding {
+fn anchor_finding(
+    file: &NoteFile,
+    target: &NoteFile,
+    link: &Link,
+    anchor: &str,
+    path: Option<&str>,
+) -> Finding {
     let where_ = match path {
         Some(p) => format!("in “{p}”"),
         None => "in this file".to_string(),
@@ -212,21 +227,14 @@ fn anchor_finding(target: &NoteFile, link: &Link, anchor: &str, path: Option<&st
     } else {
         link.target_range.clone()
     };
-    let mut f = Finding::new(
+    let f = Finding::new(
         Rule::BrokenLink,
         range,
         format!("no heading matches “#{anchor}” {where_}"),
     );
-    // The closest heading, as a hint of what was meant.
-    let best = target
-        .model
-        .headings
-        .iter()
-        .filter_map(|h| {
-            crate::similarity::damerau(&h.anchor, &anchor.to_lowercase(), 3).map(|d| (d, h))
-        })
-        .min_by_key(|(d, _)| *d);
-    if let Some((_, h)) = best {
+    // The closest heading, as a hint of what was meant (and the fixes).
+    let (mut f, best) = super::link_fixes::missing_anchor(f, file, link, target, anchor);
+    if let Some(h) = best.and_then(|a| target.model.headings.iter().find(|h| h.anchor == a)) {
         f.message
             .push_str(&format!(" (did you mean “#{}”?)", h.anchor));
         f = f.related(

@@ -4,6 +4,7 @@
 
 mod catalog;
 mod issues;
+mod link_fixes;
 pub mod links;
 mod peps;
 mod speakers;
@@ -136,6 +137,16 @@ pub struct Edit {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// A note to create (with its text) instead of, or besides, the edits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create: Option<NewNote>,
+}
+
+/// A file a fix creates: "create the missing note".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewNote {
+    pub url: Url,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -145,7 +156,11 @@ pub struct Finding {
     pub range: TextRange,
     pub message: String,
     pub related: Vec<Related>,
+    /// The fix: the one safe to apply without asking ("fix all", `--fix`).
     pub fix: Option<Fix>,
+    /// Other fixes a person may pick from, best first (after `fix`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Fix>,
 }
 
 impl Finding {
@@ -157,6 +172,7 @@ impl Finding {
             message,
             related: Vec::new(),
             fix: None,
+            alternatives: Vec::new(),
         }
     }
 
@@ -181,6 +197,7 @@ impl Finding {
                 range,
                 new_text: new_text.into(),
             }],
+            create: None,
         });
         self
     }
