@@ -17,6 +17,9 @@
 #            Without an argument the Neovim self-checks still run when nvim
 #            is already installed.
 #
+#   pre-commit  with a server binary: `pre-commit try-repo` runs this
+#            repository's hook on a copy of examples/notes
+#
 # Needs node >= 20 with npm, python3 >= 3.11; apt-get (as root, or sudo) to
 # install neovim. Exit status 1 if any step failed.
 set -euo pipefail
@@ -152,6 +155,31 @@ if command -v nvim >/dev/null 2>&1; then
   fi
 else
   skip "neovim" "nvim not installed and no server binary given"
+fi
+
+# ── pre-commit ────────────────────────────────────────────────────────────
+# The hook this repository defines (.pre-commit-hooks.yaml), run the way a
+# user's three-line config runs it (`pre-commit try-repo`), with the fresh
+# binary on PATH: it must report the sample's findings (exit 1 from the hook).
+precommit_hook() {
+  local venv tmp out status=0
+  tmp=$(mktemp -d)
+  venv="$tmp/venv"
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q pre-commit || return 1
+  # try-repo needs the hook repository to be a git repository with a commit.
+  git -C "$root" rev-parse HEAD >/dev/null || return 1
+  mkdir -p "$tmp/notes" && cp "$root"/examples/notes/*.md "$tmp/notes/"
+  (cd "$tmp/notes" && git init -q && git add . && git -c user.email=ci@example.invalid -c user.name=ci commit -qm notes) || return 1
+  out=$(cd "$tmp/notes" && PATH="$(dirname "$server"):$PATH" PRE_COMMIT_HOME="$tmp/cache" \
+    "$venv/bin/pre-commit" try-repo "$root" talknotes-check --all-files 2>&1) || status=$?
+  echo "$out" | tail -15
+  rm -rf "$tmp"
+  [ "$status" -eq 1 ] && echo "$out" | grep -q "missing-speaker"
+}
+if [ -n "$server" ] && command -v python3 >/dev/null 2>&1 && command -v git >/dev/null 2>&1; then
+  step "pre-commit: try-repo runs the hook on the sample notes" precommit_hook || true
+else
+  skip "pre-commit" "needs a server binary, python3 and git"
 fi
 
 # ── Summary ────────────────────────────────────────────────────────────────
