@@ -200,7 +200,8 @@ fn check_answers(c: &mut Client, pending: &mut Vec<(i64, Expect)>) -> (usize, us
 /// current version, then lets the server settle.
 fn settle(c: &mut Client, docs: &Docs) {
     for (uri, &version) in docs.uris.iter().zip(&docs.versions) {
-        c.wait_for_diagnostics(uri, |p| p["version"] == version, Duration::from_secs(60));
+        // Generous: a loaded 2-core machine running a debug build.
+        c.wait_for_diagnostics(uri, |p| p["version"] == version, Duration::from_secs(120));
     }
     c.drain_for(Duration::from_millis(500));
 }

@@ -176,10 +176,14 @@ async fn publish(client: &Client, published: &Published, batch: Batch) {
 /// Takes the snapshot, records what changed, computes the edited
 /// document's diagnostics and decides which other documents need theirs.
 fn begin(state: &State, published: &Published, first: Option<Url>) -> Run {
-    let (snapshot, change) = state.snapshot_delta();
-    let open = state.open_urls();
-    let (seq, others) = {
+    let (snapshot, seq, others) = {
+        // Taking the delta and recording it are one step: a run that took
+        // changes and is then overtaken must have left them in `changed`
+        // before any other run decides what to recompute (else the newest
+        // run would skip a document whose change an older run took).
         let mut p = lock(&published.inner);
+        let (snapshot, change) = state.snapshot_delta();
+        let open = state.open_urls();
         p.seq += 1;
         let seq = p.seq;
         match change {
@@ -208,8 +212,9 @@ fn begin(state: &State, published: &Published, first: Option<Url>) -> Run {
             })
             .cloned()
             .collect();
-        (seq, others)
+        (snapshot, seq, others)
     };
+    let open = state.open_urls();
     let first = first
         .filter(|u| open.contains(u))
         .and_then(|u| compute(state, &snapshot, &u));
