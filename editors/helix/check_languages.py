@@ -14,6 +14,7 @@ import tomllib
 RULES = {
     "missing-speaker", "broken-link", "schedule-link", "pep-format", "unknown-pep",
     "pep-mismatch", "malformed-issue", "speaker-typo", "duplicate-talk", "empty-notes",
+    "talk-title", "library-typo", "missing-conference",
 }
 SEVERITIES = {"error", "warning", "info", "hint", "off"}
 SETTINGS = {"rules", "pepIndex", "catalogs", "offline", "ignore", "inlayHints"}

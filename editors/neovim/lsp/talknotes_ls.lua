@@ -19,7 +19,8 @@
 --- Settings (the same keys as `talknotes.toml`):
 --- - `rules`: rule code -> "error" | "warning" | "info" | "hint" | "off"; codes:
 ---   missing-speaker, broken-link, schedule-link, pep-format, unknown-pep,
----   pep-mismatch, malformed-issue, speaker-typo, duplicate-talk, empty-notes
+---   pep-mismatch, malformed-issue, speaker-typo, duplicate-talk, empty-notes,
+---   talk-title, library-typo, missing-conference
 --- - `pepIndex`: path to a PEP index (peps.python.org `api/peps.json` format)
 --- - `catalogs`: list of paths to talk catalogs
 --- - `offline`: never touch the network

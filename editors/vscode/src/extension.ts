@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
@@ -172,6 +173,30 @@ async function stopClient(): Promise<void> {
   setState("stopped");
 }
 
+/** The server writes the HTML report of the notes (`talknotes.report`, with
+ * the open documents as they are) and says where; it opens in the browser. */
+async function openReport(): Promise<void> {
+  if (!client?.isRunning()) {
+    void vscode.window.showWarningMessage("talknotes: the server is not running.");
+    return;
+  }
+  try {
+    const written = await client.sendRequest(ExecuteCommandRequest.type, {
+      command: "talknotes.report",
+      arguments: [],
+    });
+    if (typeof written !== "string") {
+      throw new Error(`unexpected answer: ${JSON.stringify(written)}`);
+    }
+    output.appendLine(`[report] ${written}`);
+    await vscode.env.openExternal(vscode.Uri.file(written));
+  } catch (error) {
+    const message = `talknotes: the report could not be written: ${error instanceof Error ? error.message : String(error)}`;
+    output.appendLine(message);
+    void vscode.window.showErrorMessage(message);
+  }
+}
+
 async function restartClient(): Promise<void> {
   await stopClient();
   await startClient();
@@ -186,6 +211,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusItem,
     vscode.commands.registerCommand(COMMANDS.restart, restartClient),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(COMMANDS.openReport, openReport),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration(SECTION)) {
         return;

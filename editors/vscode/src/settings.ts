@@ -18,6 +18,9 @@ export const RULE_CODES = [
   "speaker-typo",
   "duplicate-talk",
   "empty-notes",
+  "talk-title",
+  "library-typo",
+  "missing-conference",
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 

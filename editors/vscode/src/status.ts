@@ -81,6 +81,7 @@ export interface StatusView {
 export const COMMANDS = {
   restart: "talknotes.restartServer",
   showOutput: "talknotes.showOutput",
+  openReport: "talknotes.openReport",
 } as const;
 
 export function statusView(state: ServerState, progress?: ActiveProgress, detail?: string): StatusView {
