@@ -181,7 +181,7 @@ async function openReport(): Promise<void> {
     return;
   }
   try {
-    const written = await client.sendRequest(ExecuteCommandRequest.type, {
+    const written: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
       command: "talknotes.report",
       arguments: [],
     });

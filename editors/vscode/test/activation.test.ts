@@ -53,6 +53,10 @@ function fakeVscode(settings: Record<string, unknown>, folder: string, rec: Reco
         rec.errors.push(args);
         return Promise.resolve(undefined);
       },
+      showWarningMessage: (...args: string[]) => {
+        rec.output.push(`warning: ${args.join(" ")}`);
+        return Promise.resolve(undefined);
+      },
     },
     commands: {
       registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
@@ -100,7 +104,10 @@ describe("activation (built bundle, stand-in vscode)", () => {
     const ext = loadBundle(fakeVscode({ "server.path": "bin/no-such-talknotes-ls" }, folder, rec));
     await ext.activate({ subscriptions: [] });
 
-    assert.deepEqual([...rec.commands.keys()].sort(), ["talknotes.restartServer", "talknotes.showOutput"]);
+    assert.deepEqual(
+      [...rec.commands.keys()].sort(),
+      ["talknotes.openReport", "talknotes.restartServer", "talknotes.showOutput"],
+    );
     assert.equal(rec.errors.length, 1);
     const [message, ...buttons] = rec.errors[0];
     assert.match(message, /"bin\/no-such-talknotes-ls" \(talknotes.server.path\) was not found/);
@@ -114,6 +121,13 @@ describe("activation (built bundle, stand-in vscode)", () => {
     assert.equal(rec.statusItem.text, "$(error) talknotes");
     assert.equal(rec.statusItem.command, "talknotes.restartServer");
     assert.ok(rec.statusItem.shown);
+
+    // The report needs a running server: it says so instead of failing.
+    await rec.commands.get("talknotes.openReport")?.();
+    assert.ok(
+      rec.output.some((line) => line.includes("warning: talknotes: the server is not running.")),
+      rec.output.join("\n"),
+    );
 
     // The restart command tries again (and fails the same way) without throwing.
     await rec.commands.get("talknotes.restartServer")?.();
