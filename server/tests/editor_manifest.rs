@@ -12,8 +12,8 @@ fn vscode_rules_setting_lists_every_rule() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/vscode/package.json");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let rules = &manifest["contributes"]["configuration"]["properties"]["talknotes.rules"]
-        ["properties"];
+    let rules =
+        &manifest["contributes"]["configuration"]["properties"]["talknotes.rules"]["properties"];
     let declared: BTreeSet<&str> = rules
         .as_object()
         .expect("talknotes.rules.properties")

@@ -120,6 +120,14 @@ impl State {
         lock(&self.docs).contains_key(url)
     }
 
+    /// Each open document with its version.
+    pub fn open_versions(&self) -> Vec<(Url, i32)> {
+        lock(&self.docs)
+            .iter()
+            .map(|(u, d)| (u.clone(), d.version()))
+            .collect()
+    }
+
     pub fn open_urls(&self) -> Vec<Url> {
         let mut v: Vec<Url> = lock(&self.docs).keys().cloned().collect();
         v.sort();
