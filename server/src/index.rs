@@ -813,6 +813,24 @@ pub struct IndexChange {
     pub cross_file: bool,
 }
 
+impl IndexChange {
+    /// Adds a later change to this one.
+    pub fn merge(&mut self, later: IndexChange) {
+        self.cross_file |= later.cross_file;
+        if later.files.is_empty() {
+            return;
+        }
+        // Indexing a large folder reports thousands of files: no quadratic
+        // `contains`.
+        let mut seen: HashSet<Url> = self.files.iter().cloned().collect();
+        for url in later.files {
+            if seen.insert(url.clone()) {
+                self.files.push(url);
+            }
+        }
+    }
+}
+
 /// Beyond this many changed files, facts are rebuilt rather than updated.
 const REBUILD_ABOVE: usize = 64;
 

@@ -45,8 +45,6 @@ struct Pending {
     cross_since: Option<u64>,
     /// Files changed since the other documents were last recomputed.
     changed: HashMap<Url, u64>,
-    /// The version each open document's diagnostics were last published for.
-    versions: HashMap<Url, Option<i32>>,
 }
 
 impl Pending {
@@ -116,38 +114,6 @@ pub fn schedule(state: Arc<State>, client: Client, published: Arc<Published>, fi
                 publish(&client, &published, batch).await;
             }
         }
-        // A safety net: when this is the newest run, every open document
-        // must show diagnostics for its current version; any that does not
-        // (an update lost between overlapping runs) is computed now.
-        if current(&state) {
-            let behind: Vec<Url> = {
-                let p = lock(&published.inner);
-                state
-                    .open_versions()
-                    .into_iter()
-                    .filter(|(u, v)| p.versions.get(u) != Some(&Some(*v)))
-                    .map(|(u, _)| u)
-                    .collect()
-            };
-            if !behind.is_empty() {
-                let s = state.clone();
-                let computed = tokio::task::spawn_blocking(move || {
-                    let snapshot = s.snapshot();
-                    behind
-                        .iter()
-                        .filter_map(|u| compute(&s, &snapshot, u))
-                        .collect::<Vec<_>>()
-                })
-                .await;
-                if let Ok(batches) = computed {
-                    if current(&state) {
-                        for batch in batches {
-                            publish(&client, &published, batch).await;
-                        }
-                    }
-                }
-            }
-        }
         // Documents that showed diagnostics and are no longer open.
         let stale: Vec<Url> = {
             let mut p = lock(&published.inner);
@@ -160,7 +126,6 @@ pub fn schedule(state: Arc<State>, client: Client, published: Arc<Published>, fi
                 .collect();
             for u in &stale {
                 p.shown.remove(u);
-                p.versions.remove(u);
             }
             stale
         };
@@ -190,7 +155,6 @@ struct Run {
 async fn publish(client: &Client, published: &Published, batch: Batch) {
     {
         let mut p = lock(&published.inner);
-        p.versions.insert(batch.url.clone(), batch.version);
         if batch.diagnostics.is_empty() {
             p.shown.remove(&batch.url);
         } else {

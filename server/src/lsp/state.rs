@@ -33,7 +33,7 @@ pub struct State {
     pub generation: AtomicU64,
     /// Files and facts kept between snapshots, updated for the files that
     /// changed (None: rebuilt from scratch at the next snapshot).
-    facts: Mutex<Option<IncrementalIndex>>,
+    facts: Mutex<Option<KeptIndex>>,
     /// The current workspace indexing run, to cancel it.
     pub indexing: super::indexing::Indexing,
     /// Catalog speakers and installed distributions (see `Extras`).
@@ -118,14 +118,6 @@ impl State {
 
     pub fn is_open(&self, url: &Url) -> bool {
         lock(&self.docs).contains_key(url)
-    }
-
-    /// Each open document with its version.
-    pub fn open_versions(&self) -> Vec<(Url, i32)> {
-        lock(&self.docs)
-            .iter()
-            .map(|(u, d)| (u.clone(), d.version()))
-            .collect()
     }
 
     pub fn open_urls(&self) -> Vec<Url> {
@@ -269,9 +261,8 @@ impl State {
 
     /// An immutable view for one round of analysis (for request handlers;
     /// diagnostics use [`State::snapshot_delta`]).
-    #[allow(dead_code)]
     pub fn snapshot(&self) -> Snapshot {
-        self.snapshot_delta().0
+        self.snapshot_with(false).0
     }
 
     /// A snapshot and what changed since the previous one. The files map
@@ -279,6 +270,13 @@ impl State {
     /// only when a file's contribution to them changed); None for the
     /// change means everything was rebuilt.
     pub fn snapshot_delta(&self) -> (Snapshot, Option<IndexChange>) {
+        self.snapshot_with(true)
+    }
+
+    /// Updates the kept index; the change is recorded until diagnostics
+    /// ask for it (`report`), so a request's snapshot taken in between
+    /// cannot hide an edited file from the next diagnostics run.
+    fn snapshot_with(&self, report: bool) -> (Snapshot, Option<IndexChange>) {
         let peps = self.peps.read().unwrap_or_else(|e| e.into_inner()).clone();
         let settings = Arc::new(self.settings());
         let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
@@ -295,16 +293,26 @@ impl State {
             .clone();
         let mut cache = lock(&self.facts);
         let changed = self.workspace.take_changed();
-        let change = cache
-            .as_mut()
-            .map(|index| index.apply(&changed, |u| self.workspace.get(u)));
-        let index = cache.get_or_insert_with(|| {
-            IncrementalIndex::new(
+        if let Some(kept) = cache.as_mut() {
+            let change = kept.index.apply(&changed, |u| self.workspace.get(u));
+            if let Some(unreported) = kept.unreported.as_mut() {
+                unreported.merge(change);
+            }
+        }
+        let kept = cache.get_or_insert_with(|| KeptIndex {
+            index: IncrementalIndex::new(
                 self.workspace.snapshot(),
                 known_names(peps.as_deref(), &catalogs),
-            )
+            ),
+            // Built from scratch: everything is news.
+            unreported: None,
         });
-        let (files, facts) = (index.files(), index.facts());
+        let (files, facts) = (kept.index.files(), kept.index.facts());
+        let change = if report {
+            kept.unreported.replace(IndexChange::default())
+        } else {
+            Some(IndexChange::default())
+        };
         drop(cache);
         (
             Snapshot::from_shared(files, facts, peps, settings, roots)
@@ -315,7 +323,43 @@ impl State {
     }
 }
 
+/// The index kept between snapshots, and what changed in it since the last
+/// diagnostics run asked (None: rebuilt since, so everything).
+struct KeptIndex {
+    index: IncrementalIndex,
+    unreported: Option<IndexChange>,
+}
+
 /// A poisoned lock means a panic elsewhere; the data is still usable.
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request's snapshot taken between an edit and the next diagnostics
+    /// run must not hide the edited file from that run.
+    #[test]
+    fn request_snapshots_do_not_swallow_changes_for_diagnostics() {
+        let state = State::new(None);
+        let a = Url::parse("file:///ws/a.md").unwrap();
+        let b = Url::parse("file:///ws/b.md").unwrap();
+        state.open(a.clone(), "# Talk (Ada Example)\n", 1);
+        state.open(b.clone(), "# Other (Bo Example)\n", 1);
+        // The first diagnostics snapshot: built from scratch, so everything.
+        assert_eq!(state.snapshot_delta().1, None);
+
+        state.open(a.clone(), "# Talk (Ada Exemple)\n", 2);
+        let _ = state.snapshot(); // a hover or completion in between
+        let (snapshot, change) = state.snapshot_delta();
+        let change = change.expect("an incremental change");
+        assert_eq!(change.files, vec![a.clone()]);
+        assert!(change.cross_file, "a speaker changed");
+        assert_eq!(snapshot.file(&a).unwrap().version, Some(2));
+
+        // Reported once: nothing new after that.
+        assert_eq!(state.snapshot_delta().1, Some(IndexChange::default()));
+    }
 }
