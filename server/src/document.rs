@@ -9,6 +9,12 @@ use tree_sitter::{InputEdit, Point};
 use crate::position::{LineIndex, Position, PositionEncoding};
 use crate::syntax::Syntax;
 
+/// Open documents bigger than this keep their text in step but are not
+/// parsed nor analysed: the same limit as notes read from disk. Nobody's
+/// notes of a conference are megabytes long, and parsing a 20 MB text takes
+/// seconds on every full reparse (see README, "Limits").
+pub const MAX_ANALYSED_BYTES: usize = crate::discover::MAX_NOTES_BYTES as usize;
+
 /// One LSP-style content change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextChange {
@@ -89,17 +95,28 @@ pub struct Document {
     rope: Rope,
     version: i32,
     lines: LineIndex,
+    /// The tree of the text; of the empty text while the document is over
+    /// [`MAX_ANALYSED_BYTES`].
     syntax: Syntax,
+    analysed: bool,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
+        let analysed = text.len() <= MAX_ANALYSED_BYTES;
         Document {
             rope: Rope::from_str(text),
             version,
             lines: LineIndex::new(text),
-            syntax: Syntax::parse(text),
+            syntax: Syntax::parse(if analysed { text } else { "" }),
+            analysed,
         }
+    }
+
+    /// False while the text is over [`MAX_ANALYSED_BYTES`]: the syntax is
+    /// then that of an empty text, and the document has no model.
+    pub fn is_analysed(&self) -> bool {
+        self.analysed
     }
 
     pub fn version(&self) -> i32 {
@@ -162,11 +179,14 @@ impl Document {
             }
         }
         self.version = version;
-        if reparse {
-            self.syntax = Syntax::parse_rope(&self.rope);
-        } else {
-            self.syntax.edit_many(&edits, &self.rope);
+        let fits = self.rope.len_bytes() <= MAX_ANALYSED_BYTES;
+        match (self.analysed, fits) {
+            (true, true) if !reparse => self.syntax.edit_many(&edits, &self.rope),
+            (_, true) => self.syntax = Syntax::parse_rope(&self.rope),
+            (true, false) => self.syntax = Syntax::parse(""),
+            (false, false) => {}
         }
+        self.analysed = fits;
         warnings
     }
 
@@ -369,6 +389,33 @@ mod tests {
         assert_eq!(doc.position_at(10, Utf16), p(1, 2));
         assert_eq!(doc.position_at(2, Utf16), p(0, 0));
         assert_eq!(doc.position_at(99, Utf32), p(1, 2));
+    }
+
+    #[test]
+    fn over_the_limit_the_text_is_kept_but_not_parsed() {
+        let big = format!("# Big\n\n{}\n", "x".repeat(MAX_ANALYSED_BYTES));
+        let mut doc = Document::new(&big, 0);
+        assert!(!doc.is_analysed());
+        assert_eq!(doc.syntax().dump(), Syntax::parse("").dump());
+        // Edits still apply to the text and its line index.
+        doc.apply_changes(&[TextChange::replace(p(0, 2), p(0, 5), "Huge")], 1, Utf16);
+        assert!(doc.text().starts_with("# Huge\n"));
+        assert!(!doc.is_analysed());
+        assert_eq!(doc.line_index(), &LineIndex::new(&doc.text()));
+        // Shrunk under the limit: parsed again, from scratch.
+        doc.apply_changes(&[TextChange::replace(p(2, 10), p(3, 0), "")], 2, Utf16);
+        assert_eq!(doc.text(), "# Huge\n\nxxxxxxxxxx");
+        assert!(doc.is_analysed());
+        check_syntax(&doc);
+        // Grown over it by one paste: the tree is dropped.
+        let paste = "y".repeat(MAX_ANALYSED_BYTES);
+        doc.apply_changes(&[TextChange::replace(p(1, 0), p(1, 0), paste)], 3, Utf16);
+        assert!(!doc.is_analysed());
+        assert_eq!(doc.syntax().dump(), Syntax::parse("").dump());
+        // A whole-text replacement by a small text parses it.
+        doc.apply_changes(&[TextChange::full("# Small\n")], 4, Utf16);
+        assert!(doc.is_analysed());
+        check_syntax(&doc);
     }
 
     #[test]

@@ -35,6 +35,19 @@ impl NoteFile {
         NoteFile::from_syntax(url, text, &syntax, version)
     }
 
+    /// An open document too large to analyse: no text, no model, so that
+    /// the workspace holds nothing stale for its URL.
+    pub fn unanalysed(url: Url, version: i32) -> NoteFile {
+        NoteFile {
+            path: url.to_file_path().ok(),
+            url,
+            text: Arc::from(""),
+            lines: LineIndex::new(""),
+            model: FileModel::default(),
+            version: Some(version),
+        }
+    }
+
     pub fn from_syntax(url: Url, text: &str, syntax: &Syntax, version: Option<i32>) -> NoteFile {
         let path = url.to_file_path().ok();
         let name = url

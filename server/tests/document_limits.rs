@@ -1,7 +1,7 @@
 //! Pathological inputs must not panic (nor overflow the stack): deep
 //! nesting, a very long line, a very large text.
 
-use talknotes_ls::document::{ChangeError, Document, TextChange};
+use talknotes_ls::document::{ChangeError, Document, TextChange, MAX_ANALYSED_BYTES};
 use talknotes_ls::position::{Position, PositionEncoding};
 use talknotes_ls::syntax::Syntax;
 
@@ -130,6 +130,7 @@ fn large_text(bytes: usize, compare_with_fresh_parse: bool) {
         TextChange::replace(p(2, 0), p(2, 0), "\n# Split\n"),
         TextChange::replace(p(u32::MAX, 0), p(u32::MAX, 0), "tail"),
     ];
+    assert_eq!(doc.is_analysed(), bytes <= MAX_ANALYSED_BYTES);
     let warnings = doc.apply_changes(&changes, 1, PositionEncoding::Utf16);
     let past_end = warnings
         .iter()
@@ -158,12 +159,10 @@ fn one_megabyte_text() {
     large_text(1 << 20, true);
 }
 
-/// ~20 MB. Ignored by default: in a debug build it takes minutes (each
-/// parse of 20 MB, and there are two, is slow without optimisation; in a
-/// release build a full parse runs at roughly 1-2 MB/s). Run it with
-/// `cargo test --release -p talknotes-ls --test document_limits -- --ignored`.
+/// ~20 MB: over [`MAX_ANALYSED_BYTES`], so the text is kept in step
+/// (edits, clamping, line index) but never parsed: cheap even in a debug
+/// build.
 #[test]
-#[ignore]
 fn twenty_megabyte_text() {
     large_text(20 << 20, false);
 }

@@ -54,6 +54,24 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 
 /// A finding as an LSP diagnostic. The fix travels in `data` so that a code
 /// action can be built from the diagnostic alone.
+/// The one diagnostic of an open document too large to analyse: not a
+/// rule (nothing to configure), a notice of why nothing else is shown.
+pub fn too_large_notice(bytes: usize) -> lsp::Diagnostic {
+    let mb = |n: usize| n as f64 / (1024.0 * 1024.0);
+    lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+        code: Some(lsp::NumberOrString::String("too-large".into())),
+        source: Some("talknotes".into()),
+        message: format!(
+            "not analysed: this document is {:.1} MiB, over the {:.0} MiB talknotes reads as notes",
+            mb(bytes),
+            mb(crate::document::MAX_ANALYSED_BYTES)
+        ),
+        ..Default::default()
+    }
+}
+
 pub fn diagnostic(
     f: &Finding,
     file: &NoteFile,

@@ -229,11 +229,14 @@ fn begin(state: &State, published: &Published, first: Option<Url>) -> Run {
 fn compute(state: &State, snapshot: &Snapshot, url: &Url) -> Option<Batch> {
     let enc = state.encoding();
     let file = snapshot.file(url)?;
-    let diagnostics = snapshot
+    let mut diagnostics: Diagnostics = snapshot
         .check_file(&file)
         .iter()
         .map(|f| convert::diagnostic(f, &file, snapshot, enc))
         .collect();
+    if let Some(bytes) = state.unanalysed_size(url) {
+        diagnostics.push(convert::too_large_notice(bytes));
+    }
     Some(Batch {
         url: url.clone(),
         version: file.version,

@@ -85,7 +85,12 @@ impl State {
     /// Opens a document: the buffer becomes the truth for that URL.
     pub fn open(&self, url: Url, text: &str, version: i32) {
         let doc = Document::new(text, version);
-        let file = NoteFile::from_syntax(url.clone(), text, doc.syntax(), Some(version));
+        let file = if doc.is_analysed() {
+            NoteFile::from_syntax(url.clone(), text, doc.syntax(), Some(version))
+        } else {
+            too_large(&url, text.len());
+            NoteFile::unanalysed(url.clone(), version)
+        };
         lock(&self.docs).insert(url, doc);
         self.workspace.insert(file);
     }
@@ -101,9 +106,17 @@ impl State {
         let enc = self.encoding();
         let mut docs = lock(&self.docs);
         let doc = docs.get_mut(url)?;
+        let was_analysed = doc.is_analysed();
         let warnings = doc.apply_changes(changes, version, enc);
-        let text = doc.text();
-        let file = NoteFile::from_syntax(url.clone(), &text, doc.syntax(), Some(version));
+        let file = if doc.is_analysed() {
+            let text = doc.text();
+            NoteFile::from_syntax(url.clone(), &text, doc.syntax(), Some(version))
+        } else {
+            if was_analysed {
+                too_large(url, doc.rope().len_bytes());
+            }
+            NoteFile::unanalysed(url.clone(), version)
+        };
         drop(docs);
         self.workspace.insert(file);
         Some(warnings)
@@ -114,6 +127,14 @@ impl State {
     pub fn close(&self, url: &Url) {
         lock(&self.docs).remove(url);
         self.reload_from_disk(url);
+    }
+
+    /// The size of an open document too large to be analysed.
+    pub fn unanalysed_size(&self, url: &Url) -> Option<usize> {
+        lock(&self.docs)
+            .get(url)
+            .filter(|d| !d.is_analysed())
+            .map(|d| d.rope().len_bytes())
     }
 
     pub fn is_open(&self, url: &Url) -> bool {
@@ -321,6 +342,13 @@ impl State {
             change,
         )
     }
+}
+
+fn too_large(url: &Url, bytes: usize) {
+    tracing::info!(
+        "{url}: {bytes} bytes, over the {} bytes analysed: text kept in step, not analysed",
+        crate::document::MAX_ANALYSED_BYTES
+    );
 }
 
 /// The index kept between snapshots, and what changed in it since the last
