@@ -23,51 +23,30 @@ pub mod rng;
 pub mod slug;
 mod vocab;
 
-/// The diagnostics the generator plants mistakes for (the codes of
-/// `talknotes-ls`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Rule {
-    MissingSpeaker,
-    BrokenLink,
-    ScheduleLink,
-    PepFormat,
-    UnknownPep,
-    PepMismatch,
-    MalformedIssue,
-    SpeakerTypo,
-    DuplicateTalk,
-    EmptyNotes,
-}
+pub use talknotes_ls::rules::Rule;
 
-impl Rule {
-    pub const COUNT: usize = 10;
-    pub const ALL: [Rule; Rule::COUNT] = [
-        Rule::MissingSpeaker,
-        Rule::BrokenLink,
-        Rule::ScheduleLink,
-        Rule::PepFormat,
-        Rule::UnknownPep,
-        Rule::PepMismatch,
-        Rule::MalformedIssue,
-        Rule::SpeakerTypo,
-        Rule::DuplicateTalk,
-        Rule::EmptyNotes,
-    ];
+/// The diagnostics the generator plants mistakes for (the first ten of the
+/// server's rules; the catalog rules need catalogs, which it does not write).
+pub const PLANTED: [Rule; PLANTED_COUNT] = [
+    Rule::MissingSpeaker,
+    Rule::BrokenLink,
+    Rule::ScheduleLink,
+    Rule::PepFormat,
+    Rule::UnknownPep,
+    Rule::PepMismatch,
+    Rule::MalformedIssue,
+    Rule::SpeakerTypo,
+    Rule::DuplicateTalk,
+    Rule::EmptyNotes,
+];
+pub const PLANTED_COUNT: usize = 10;
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::MissingSpeaker => "missing-speaker",
-            Rule::BrokenLink => "broken-link",
-            Rule::ScheduleLink => "schedule-link",
-            Rule::PepFormat => "pep-format",
-            Rule::UnknownPep => "unknown-pep",
-            Rule::PepMismatch => "pep-mismatch",
-            Rule::MalformedIssue => "malformed-issue",
-            Rule::SpeakerTypo => "speaker-typo",
-            Rule::DuplicateTalk => "duplicate-talk",
-            Rule::EmptyNotes => "empty-notes",
-        }
-    }
+/// The slot of `rule` in [`PLANTED`] (and in the counts kept in its order).
+pub(crate) fn planted_slot(rule: Rule) -> usize {
+    PLANTED
+        .iter()
+        .position(|r| *r == rule)
+        .expect("the generator plants only the rules in PLANTED")
 }
 
 /// What [`generate`] wrote.
@@ -124,12 +103,12 @@ pub fn try_generate(dir: &Path, files: usize, seed: u64) -> io::Result<Stats> {
         .clamp(1, 8);
     let threads = threads.min(files.max(1));
     let plan_ref = &plan;
-    let parts: Vec<io::Result<(u64, [usize; Rule::COUNT], usize)>> = std::thread::scope(|s| {
+    let parts: Vec<io::Result<(u64, [usize; PLANTED_COUNT], usize)>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|w| {
                 s.spawn(move || {
                     let mut bytes = 0u64;
-                    let mut planted = [0usize; Rule::COUNT];
+                    let mut planted = [0usize; PLANTED_COUNT];
                     let mut links = 0usize;
                     for i in (w..files).step_by(threads) {
                         let out = render::render(plan_ref, i);
@@ -157,7 +136,7 @@ pub fn try_generate(dir: &Path, files: usize, seed: u64) -> io::Result<Stats> {
         speakers: plan.distinct_speakers(),
         ..Stats::default()
     };
-    let mut planted = [0usize; Rule::COUNT];
+    let mut planted = [0usize; PLANTED_COUNT];
     for part in parts {
         let (bytes, p, links) = part?;
         stats.bytes += bytes;
@@ -166,9 +145,9 @@ pub fn try_generate(dir: &Path, files: usize, seed: u64) -> io::Result<Stats> {
             *a += b;
         }
     }
-    stats.planted = Rule::ALL
+    stats.planted = PLANTED
         .iter()
-        .map(|r| (r.code(), planted[*r as usize]))
+        .map(|r| (r.code(), planted[planted_slot(*r)]))
         .collect();
     Ok(stats)
 }

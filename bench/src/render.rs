@@ -7,11 +7,11 @@ use crate::plan::{
 };
 use crate::rng::Rng;
 use crate::vocab::*;
-use crate::Rule;
+use crate::{planted_slot, Rule, PLANTED_COUNT};
 
 pub(crate) struct FileOut {
     pub text: String,
-    pub planted: [usize; Rule::COUNT],
+    pub planted: [usize; PLANTED_COUNT],
     pub links: usize,
 }
 
@@ -21,7 +21,7 @@ struct Renderer<'a> {
     index: usize,
     r: Rng,
     out: String,
-    planted: [usize; Rule::COUNT],
+    planted: [usize; PLANTED_COUNT],
     links: usize,
     last_schedule: Option<String>,
     /// The current talk already has its "Slides:" line.
@@ -36,7 +36,7 @@ pub(crate) fn render(plan: &Plan, index: usize) -> FileOut {
         index,
         r: Rng::derive(plan.seed, STREAM_RENDER, index as u64),
         out: String::with_capacity(f.target + 2048),
-        planted: [0; Rule::COUNT],
+        planted: [0; PLANTED_COUNT],
         links: 0,
         last_schedule: None,
         slides_done: false,
@@ -58,7 +58,7 @@ pub(crate) fn render(plan: &Plan, index: usize) -> FileOut {
 
 impl Renderer<'_> {
     fn plant(&mut self, rule: Rule) {
-        self.planted[rule as usize] += 1;
+        self.planted[planted_slot(rule)] += 1;
     }
 
     fn conf(&self) -> &'static str {
