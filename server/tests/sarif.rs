@@ -1,10 +1,9 @@
 //! `--check --format sarif` on the sample notes: valid against the official
-//! SARIF 2.1.0 schema (the copy the `serde-sarif` crate ships, found with
-//! `cargo metadata`), readable by `serde-sarif`'s typed model, and saying
+//! SARIF 2.1.0 schema (the copy the `serde-sarif` crate ships, found in
+//! cargo's registry), readable by `serde-sarif`'s typed model, and saying
 //! the same as the JSON format, finding for finding.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 use talknotes_ls::check::{run, CheckOptions, Format};
@@ -35,28 +34,33 @@ fn check(format: Format) -> (i32, Value) {
     (code, json)
 }
 
-/// The SARIF 2.1.0 schema file inside the `serde-sarif` package.
+/// The SARIF 2.1.0 schema file inside the `serde-sarif` package: its
+/// source is in cargo's registry, since this test is built with it. Found
+/// by its locked version under `$CARGO_HOME/registry/src/*/` (not with
+/// `cargo metadata --offline`, which wants every package of every platform
+/// downloaded, and fails on a fresh machine that only fetched Linux's).
 fn sarif_schema() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(repo())
-        .output()
-        .expect("cargo metadata");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let manifest = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "serde-sarif")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("serde-sarif among the packages");
-    Path::new(manifest).with_file_name("src/schema.json")
+    let lock = std::fs::read_to_string(repo().join("Cargo.lock")).unwrap();
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"serde-sarif\"\n"))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"').to_string())
+        .expect("serde-sarif in Cargo.lock");
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME");
+    let registries = cargo_home.join("registry/src");
+    std::fs::read_dir(&registries)
+        .unwrap_or_else(|e| panic!("{}: {e}", registries.display()))
+        .flatten()
+        .map(|r| {
+            r.path()
+                .join(format!("serde-sarif-{version}/src/schema.json"))
+        })
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("serde-sarif {version} not under {}", registries.display()))
 }
 
 #[test]
