@@ -331,10 +331,12 @@ fn session(
     // before the opened note's first diagnostics are out), wait for them.
     let indexed_at = end.at;
     let settle = |m: &Value| is_diagnostics_for(m, &uri);
-    while first.at < indexed_at {
-        let d = c.wait("diagnostics after indexing", LONG, settle)?;
-        if d.at >= indexed_at {
-            break;
+    if first.at < indexed_at {
+        loop {
+            let d = c.wait("diagnostics after indexing", LONG, settle)?;
+            if d.at >= indexed_at {
+                break;
+            }
         }
     }
     std::thread::sleep(Duration::from_millis(200));
