@@ -71,6 +71,9 @@ pub struct Settings {
     pub packages_url: Option<String>,
     #[serde(alias = "inlay_hints")]
     pub inlay_hints: InlayHints,
+    /// The persistent index cache (see `index_cache`); on unless `false`.
+    #[serde(alias = "index_cache")]
+    pub index_cache: Option<bool>,
 }
 
 pub const CONFIG_FILE: &str = "talknotes.toml";
@@ -184,6 +187,9 @@ impl Settings {
         if over.packages_url.is_some() {
             out.packages_url = over.packages_url.clone();
         }
+        if over.index_cache.is_some() {
+            out.index_cache = over.index_cache;
+        }
         if over.inlay_hints.pep_titles.is_some() {
             out.inlay_hints.pep_titles = over.inlay_hints.pep_titles;
         }
@@ -242,6 +248,17 @@ mod tests {
         assert_eq!(s.severity(Rule::PepFormat), None);
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("missing-speakers"));
+    }
+
+    #[test]
+    fn the_index_cache_setting_is_read_and_layered() {
+        let file: Settings = toml::from_str("index_cache = false").unwrap();
+        assert_eq!(file.index_cache, Some(false));
+        let client = Settings::from_json(&serde_json::json!({"indexCache": true})).unwrap();
+        assert_eq!(client.index_cache, Some(true));
+        assert_eq!(file.merged(&client).index_cache, Some(true));
+        assert_eq!(file.merged(&Settings::default()).index_cache, Some(false));
+        assert_eq!(Settings::default().index_cache, None, "on by default");
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
+use crate::index_cache::Stamp;
+
 pub fn is_notes_file(path: &Path) -> bool {
     has_extension(path, &["md", "markdown"])
 }
@@ -88,6 +90,12 @@ pub const MAX_NOTES_BYTES: u64 = 4 * 1024 * 1024;
 /// FIFO or a device named `.md` is refused without being opened, so reading
 /// cannot block.
 pub fn read_notes(path: &Path) -> Result<String, ReadError> {
+    read_notes_stamped(path).map(|(text, _)| text)
+}
+
+/// [`read_notes`], with the [`Stamp`] (size, mtime, content hash) of the
+/// bytes read, which the persistent index cache keys models by.
+pub fn read_notes_stamped(path: &Path) -> Result<(String, Stamp), ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
     if !meta.is_file() {
         return Err(ReadError::NotAFile);
@@ -96,6 +104,10 @@ pub fn read_notes(path: &Path) -> Result<String, ReadError> {
         return Err(ReadError::TooLarge(meta.len()));
     }
     let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    // The open file's own metadata: the mtime of what is read (a change
+    // racing the read changes the hash, so the stamp never matches stale
+    // bytes).
+    let meta = file.metadata().unwrap_or(meta);
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // The file may have grown since: read one byte past the limit at most.
     file.take(MAX_NOTES_BYTES + 1)
@@ -104,19 +116,29 @@ pub fn read_notes(path: &Path) -> Result<String, ReadError> {
     if bytes.len() as u64 > MAX_NOTES_BYTES {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    let stamp = Stamp::of(&meta, &bytes);
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let text = String::from_utf8(text.to_vec()).map_err(|e| {
         ReadError::NotUtf8(format!(
             "not valid UTF-8 (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
-    })
+    })?;
+    Ok((text, stamp))
 }
 
 /// [`read_notes`], for the server: only when `path`'s real location (links
 /// resolved) is inside one of `roots` (also resolved). A link inside the
 /// workspace to `../../../etc/passwd` is refused without being opened.
 pub fn read_notes_inside(path: &Path, roots: &[PathBuf]) -> Result<String, ReadError> {
+    read_notes_inside_stamped(path, roots).map(|(text, _)| text)
+}
+
+/// [`read_notes_inside`] with the [`Stamp`] of the bytes read.
+pub fn read_notes_inside_stamped(
+    path: &Path,
+    roots: &[PathBuf],
+) -> Result<(String, Stamp), ReadError> {
     let real = path
         .canonicalize()
         .map_err(|e| ReadError::Io(e.to_string()))?;
@@ -126,7 +148,7 @@ pub fn read_notes_inside(path: &Path, roots: &[PathBuf]) -> Result<String, ReadE
     if !inside {
         return Err(ReadError::OutsideWorkspace(real));
     }
-    read_notes(&real)
+    read_notes_stamped(&real)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

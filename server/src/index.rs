@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::extract::{self, title_key};
 use crate::fuzzy::{char_mask, Searchable, WordIndex};
+use crate::index_cache::Stamp;
 use crate::model::{FileModel, IssueTracker, TextRange};
 use crate::position::LineIndex;
 use crate::syntax::Syntax;
@@ -25,6 +26,10 @@ pub struct NoteFile {
     pub model: FileModel,
     /// The document version for open documents; None for files read from disk.
     pub version: Option<i32>,
+    /// For a file read from disk: the size, mtime and hash of the bytes the
+    /// model was built from (what the persistent index cache keys it by).
+    /// None for open documents (their buffer is never cached).
+    pub disk: Option<Stamp>,
 }
 
 impl NoteFile {
@@ -45,6 +50,7 @@ impl NoteFile {
             lines: LineIndex::new(""),
             model: FileModel::default(),
             version: Some(version),
+            disk: None,
         }
     }
 
@@ -62,7 +68,28 @@ impl NoteFile {
             url,
             model,
             version,
+            disk: None,
         }
+    }
+
+    /// A file read from disk whose model came from the persistent index
+    /// cache (its stamp matched): no parse, no extraction.
+    pub fn from_cached(url: Url, text: &str, model: FileModel, disk: Stamp) -> NoteFile {
+        NoteFile {
+            path: url.to_file_path().ok(),
+            lines: LineIndex::new(text),
+            text: Arc::from(text),
+            url,
+            model,
+            version: None,
+            disk: Some(disk),
+        }
+    }
+
+    /// Records the stamp of the disk bytes this file was analysed from.
+    pub fn with_disk(mut self, disk: Stamp) -> NoteFile {
+        self.disk = Some(disk);
+        self
     }
 
     /// A hash of what this file contributes to [`Facts`]: when an edit leaves

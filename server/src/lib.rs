@@ -16,6 +16,7 @@ pub mod features;
 pub mod fix;
 pub mod fuzzy;
 pub mod index;
+pub mod index_cache;
 pub mod linkpath;
 pub mod lsp;
 pub mod model;

@@ -1,15 +1,20 @@
 //! The talk-notes model of one file: plain data, byte ranges into the file's
 //! text, no protocol types. Built by [`crate::extract`], read by rules,
 //! navigation, `--check` and the export.
+//!
+//! The serde derives are the persistent index cache's format
+//! ([`crate::index_cache`], postcard): no internally tagged enums
+//! (`#[serde(tag = ...)]`) and no `skip_serializing_if` here, which postcard
+//! cannot read back. The export has its own types (`export::model`).
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A byte range into the file's text.
 pub type TextRange = Range<usize>;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileModel {
     pub conference: Option<Conference>,
     pub talks: Vec<Talk>,
@@ -24,7 +29,7 @@ pub struct FileModel {
     pub code_ranges: Vec<TextRange>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conference {
     /// The name as written, without the year (`PyCon US`, `Pycon`).
     pub name: String,
@@ -34,7 +39,7 @@ pub struct Conference {
     pub range: Option<TextRange>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConferenceSource {
     FrontMatter,
@@ -43,7 +48,7 @@ pub enum ConferenceSource {
     FileName,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Talk {
     pub title: String,
     pub title_range: TextRange,
@@ -63,14 +68,14 @@ pub struct Talk {
     pub speaker_slot: SpeakerSlot,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Speaker {
     pub name: String,
     pub range: TextRange,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TalkForm {
     Heading { level: u8 },
     ListItem { bold: bool },
@@ -79,7 +84,7 @@ pub enum TalkForm {
 
 /// Where and how a speaker would be added to a talk line that has none,
 /// following the style the file uses for its other talks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpeakerSlot {
     /// Byte offset where the text goes (end of the title).
     pub offset: usize,
@@ -89,7 +94,7 @@ pub struct SpeakerSlot {
     pub suffix: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Heading {
     pub text: String,
     pub level: u8,
@@ -98,7 +103,7 @@ pub struct Heading {
     pub anchor: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub kind: LinkKind,
     /// The link text, when it has one.
@@ -111,8 +116,8 @@ pub struct Link {
     pub target_range: TextRange,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
     Inline,
     Image,
@@ -126,14 +131,14 @@ pub enum LinkKind {
     Bare,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkDefinition {
     pub label: String,
     pub target: String,
     pub range: TextRange,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PepRef {
     pub number: u32,
     pub range: TextRange,
@@ -143,7 +148,7 @@ pub struct PepRef {
     pub context: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PepForm {
     /// `PEP 484`, `Pep 509`.
@@ -154,7 +159,7 @@ pub enum PepForm {
     Slug,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueRef {
     pub tracker: IssueTracker,
     /// The number, when well-formed.
@@ -164,7 +169,7 @@ pub struct IssueRef {
     pub range: TextRange,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum IssueTracker {
     /// `bpo-NNNN`: bugs.python.org.
@@ -175,14 +180,14 @@ pub enum IssueTracker {
     Issue,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LibraryMention {
     pub name: String,
     pub range: TextRange,
     pub via: LibraryVia,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LibraryVia {
     CodeSpan,
@@ -192,7 +197,7 @@ pub enum LibraryVia {
 }
 
 /// A `<!-- talknotes-disable… -->` comment, resolved to the byte range it covers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
     /// Rule codes; empty means every rule.
     pub rules: Vec<String>,

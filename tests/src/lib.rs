@@ -178,6 +178,10 @@ pub struct Client {
     /// and [`Client::diagnostics_at`] wait: [`TIMEOUT`] unless a test
     /// (with a heavy document) says otherwise.
     pub timeout: Duration,
+    /// The server's cache folder (`TALKNOTES_CACHE_DIR`) unless the test
+    /// names one: empty, its own, so no test reads or writes the user's
+    /// cache (the index cache, the PEP index) or another test's.
+    _cache: tempfile::TempDir,
 }
 
 impl Client {
@@ -213,10 +217,12 @@ impl Client {
             }
             None => Command::new(server_bin()),
         };
+        let cache = tempfile::tempdir().expect("cache tempdir");
         command
             .args(args)
             .env("RUST_LOG", "warn")
-            .env("TALKNOTES_OFFLINE", "1");
+            .env("TALKNOTES_OFFLINE", "1")
+            .env("TALKNOTES_CACHE_DIR", cache.path());
         for (name, value) in env {
             match value {
                 Some(v) => command.env(name, v),
@@ -278,6 +284,7 @@ impl Client {
             orphan_errors: Vec::new(),
             closed: false,
             timeout: TIMEOUT,
+            _cache: cache,
         }
     }
 

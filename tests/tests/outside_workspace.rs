@@ -1,4 +1,5 @@
-//! The server reads only inside its workspace folders, and writes nothing.
+//! The server reads only inside its workspace folders, and writes nothing
+//! there (only in its cache folder, a temporary one here).
 //!
 //! Next to the workspace sits a folder whose `secret.md` is a FIFO with a
 //! writer waiting on it: if the server ever opened it for reading, the

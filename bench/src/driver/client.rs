@@ -33,7 +33,9 @@ impl Client {
     /// Spawns `bin` (LSP over stdio) with extra environment variables.
     pub fn spawn(bin: &Path, env: &[(&str, &Path)]) -> std::io::Result<Client> {
         let mut cmd = Command::new(bin);
-        cmd.env("RUST_LOG", "warn")
+        // The indexing's last line says how many notes came from the index
+        // cache and how many were parsed.
+        cmd.env("RUST_LOG", "warn,talknotes_ls::lsp::indexing=info")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

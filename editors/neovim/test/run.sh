@@ -44,6 +44,8 @@ echo "== neovim e2e: $("$nvim" --version | head -n 1), server $server, limit ${l
 
 export TALKNOTES_LS=$server
 export TALKNOTES_NVIM_WORKSPACE=$here/workspace
+# No index cache: a test run writes nothing in the user's cache folder.
+export TALKNOTES_NO_INDEX_CACHE=1
 
 # -u NONE: no user config or plugins; -i NONE: no shada; -n: no swap files
 # (nothing is written into the fixture workspace).

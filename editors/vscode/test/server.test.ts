@@ -61,7 +61,11 @@ describe("talknotes-ls contract (TALKNOTES_LS)", { skip: binary ? false : "TALKN
     (published.get(uri) ?? []).find((d) => d.code === "missing-speaker" && d.range.start.line === headingLine);
 
   before(async () => {
-    child = spawn(binary!, ["--stdio"], { cwd: workspace });
+    // No index cache: a test run writes nothing in the user's cache folder.
+    child = spawn(binary!, ["--stdio"], {
+      cwd: workspace,
+      env: { ...process.env, TALKNOTES_NO_INDEX_CACHE: "1" },
+    });
     child.stderr.resume(); // the server's log; not part of the protocol
     connection = createProtocolConnection(
       new StreamMessageReader(child.stdout),

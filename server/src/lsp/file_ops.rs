@@ -38,8 +38,8 @@ pub fn deleted(state: &State, url: &Url) {
         let under = u
             .to_file_path()
             .is_ok_and(|p| Path::new(&p).starts_with(&path));
-        if under && !state.is_open(&u) {
-            state.workspace.remove(&u);
+        if under {
+            state.remove_from_disk(&u);
         }
     }
 }

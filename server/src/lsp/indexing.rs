@@ -7,10 +7,23 @@
 //! ([`discover::read_notes_inside`]), never follows a symbolic link while
 //! walking, and stops early when a newer run starts (the workspace folders
 //! changed), when the client cancels its progress, or on `shutdown`.
+//!
+//! With the persistent index cache on ([`crate::index_cache`]), each
+//! workspace folder's cache is read before the notes are: a note whose size,
+//! mtime and content hash match its entry takes the cached model, the others
+//! are parsed. The cache is written (in the background) after every run that
+//! was not cancelled, and again on `shutdown` when files were read from or
+//! dropped from disk since (`didChangeWatchedFiles`, a closed document, the
+//! editor's file operations). Open documents are never written to it: their
+//! buffers are not what is on disk (the disk version is read afresh at the
+//! next start).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use dashmap::DashMap;
 
 use rayon::prelude::*;
 use tower_lsp::lsp_types::notification::Progress;
@@ -18,9 +31,11 @@ use tower_lsp::lsp_types::request::WorkDoneProgressCreate;
 use tower_lsp::lsp_types::*;
 use tower_lsp::Client;
 
-use super::state::State;
+use super::state::{lock, State};
 use crate::discover;
 use crate::index::NoteFile;
+use crate::index_cache::{self, NotLoaded, Stamp};
+use crate::model::FileModel;
 
 pub const PROGRESS_TOKEN: &str = "talknotes/indexing";
 
@@ -52,6 +67,102 @@ impl Indexing {
     pub fn cancel(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
+}
+
+/// When the persistent index cache needs writing.
+#[derive(Default)]
+pub struct CacheBook {
+    /// A run completed: the index holds the whole workspace.
+    completed: AtomicBool,
+    /// Bumped whenever the index takes a file from disk or drops one.
+    disk_changes: AtomicU64,
+    /// `disk_changes` as of the last write (None: never written). Held
+    /// through a write, so writes never overlap.
+    written: Mutex<Option<u64>>,
+}
+
+impl CacheBook {
+    /// The index read a file from disk, or dropped one.
+    pub fn touched(&self) {
+        self.disk_changes.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Writes the index cache of every workspace folder, when a run completed
+/// and files changed on disk since the last write (else does nothing).
+/// Blocking: call from `spawn_blocking`.
+pub fn write_cache_if_needed(state: &State) {
+    let book = &state.index_cache;
+    let mut written = lock(&book.written);
+    let now = book.disk_changes.load(Ordering::SeqCst);
+    if !book.completed.load(Ordering::SeqCst) || *written == Some(now) {
+        return;
+    }
+    if !index_cache::enabled(&state.settings()) {
+        return;
+    }
+    let Some(dir) = index_cache::dir() else {
+        return;
+    };
+    let mut files = state.workspace.snapshot();
+    // Open documents: their disk version, when known.
+    let shadowed = lock(&state.shadowed).clone();
+    for f in files.iter_mut().filter(|f| f.disk.is_none()) {
+        if let Some(disk) = shadowed.get(&f.url) {
+            *f = disk.clone();
+        }
+    }
+    let roots = state
+        .roots
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    for root in &roots {
+        // Files read from disk only: an open document's buffer is not cached.
+        let items: Vec<(&str, Stamp, &FileModel)> = files
+            .iter()
+            .filter_map(|f| {
+                let stamp = f.disk?;
+                let rel = f.path.as_ref()?.strip_prefix(root).ok()?.to_str()?;
+                Some((rel, stamp, &f.model))
+            })
+            .collect();
+        match index_cache::write(&dir, root, &items) {
+            Ok(path) => tracing::info!(
+                "index cache: {} notes of {} written to {}",
+                items.len(),
+                root.display(),
+                path.display()
+            ),
+            Err(e) => tracing::warn!("index cache for {}: {e:#}", root.display()),
+        }
+    }
+    *written = Some(now);
+}
+
+/// Reads the index caches of `roots` (see [`crate::index_cache`]); a
+/// missing, damaged or foreign one is logged and left out.
+fn load_caches(roots: &[PathBuf]) -> HashMap<PathBuf, (Stamp, FileModel)> {
+    let mut out = HashMap::new();
+    let Some(dir) = index_cache::dir() else {
+        return out;
+    };
+    for root in roots {
+        match index_cache::load(&dir, root) {
+            Ok(entries) => {
+                tracing::debug!("index cache of {}: {} notes", root.display(), entries.len());
+                out.extend(entries);
+            }
+            Err(NotLoaded::Missing) => {
+                tracing::debug!("no index cache for {} yet", root.display())
+            }
+            Err(NotLoaded::Invalid(why)) => tracing::info!(
+                "index cache {} not used, it will be rebuilt: {why}",
+                index_cache::cache_file(&dir, root).display()
+            ),
+        }
+    }
+    out
 }
 
 impl RunToken {
@@ -100,16 +211,26 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
         .clone();
     let s = state.clone();
     let (walk_roots, walk_run) = (roots.clone(), run.clone());
-    let files: Vec<PathBuf> = tokio::task::spawn_blocking(move || {
+    let use_cache = index_cache::enabled(&state.settings());
+    let (files, cached): (Vec<PathBuf>, HashMap<_, _>) = tokio::task::spawn_blocking(move || {
         let ignore = s.settings().ignore_matcher();
         let stop = || walk_run.is_cancelled();
-        walk_roots
+        let files = walk_roots
             .iter()
             .flat_map(|r| discover::notes_in_until(r, &ignore, &stop))
-            .collect()
+            .collect();
+        let cached = if use_cache {
+            load_caches(&walk_roots)
+        } else {
+            HashMap::new()
+        };
+        (files, cached)
     })
     .await
     .unwrap_or_default();
+    // Taken out as they are used: each entry serves one file once.
+    let cached: Arc<DashMap<PathBuf, (Stamp, FileModel)>> = Arc::new(cached.into_iter().collect());
+    let (from_cache, parsed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
 
     let total = files.len();
     let mut done = 0;
@@ -123,6 +244,7 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
         let chunk = chunk.to_vec();
         let n = chunk.len();
         let (roots, run) = (roots.clone(), run.clone());
+        let (cached, from_cache, parsed) = (cached.clone(), from_cache.clone(), parsed.clone());
         let _ = tokio::task::spawn_blocking(move || {
             chunk.par_iter().for_each(|path| {
                 if run.is_cancelled() {
@@ -132,15 +254,39 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
                     return;
                 };
                 if s.is_open(&url) {
+                    // Its disk version is kept for the index cache when the
+                    // cache has it (no parse for a buffer that wins anyway).
+                    if let Some((_, (stamp, model))) = cached.remove(path) {
+                        if let Ok((text, now)) = discover::read_notes_inside_stamped(path, &roots) {
+                            if now == stamp {
+                                let disk = NoteFile::from_cached(url.clone(), &text, model, stamp);
+                                lock(&s.shadowed).insert(url, Arc::new(disk));
+                            }
+                        }
+                    }
                     return;
                 }
-                match discover::read_notes_inside(path, &roots) {
-                    Ok(text) => {
-                        // A panic on one file must not lose the rest of the
-                        // chunk: it costs that file and a log line.
-                        let analysed = std::panic::catch_unwind(|| {
-                            NoteFile::analyse(url.clone(), &text, None)
-                        });
+                match discover::read_notes_inside_stamped(path, &roots) {
+                    Ok((text, stamp)) => {
+                        let hit = cached
+                            .remove(path)
+                            .filter(|(_, (cached, _))| *cached == stamp)
+                            .map(|(_, (_, model))| model);
+                        let analysed = match hit {
+                            Some(model) => {
+                                from_cache.fetch_add(1, Ordering::Relaxed);
+                                Ok(NoteFile::from_cached(url.clone(), &text, model, stamp))
+                            }
+                            None => {
+                                parsed.fetch_add(1, Ordering::Relaxed);
+                                // A panic on one file must not lose the rest
+                                // of the chunk: it costs that file and a log
+                                // line.
+                                std::panic::catch_unwind(|| {
+                                    NoteFile::analyse(url.clone(), &text, None).with_disk(stamp)
+                                })
+                            }
+                        };
                         match analysed {
                             // The document may have been opened meanwhile.
                             Ok(file) if !s.is_open(&url) => {
@@ -175,6 +321,21 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
         message: Some(format!("{total} notes files")),
     }))
     .await;
-    tracing::info!("indexed {total} notes files");
+    let (from_cache, parsed) = (
+        from_cache.load(Ordering::Relaxed),
+        parsed.load(Ordering::Relaxed),
+    );
+    if use_cache {
+        tracing::info!(
+            "indexed {total} notes files: {from_cache} from the index cache, {parsed} parsed"
+        );
+        let book = &state.index_cache;
+        book.completed.store(true, Ordering::SeqCst);
+        book.touched();
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || write_cache_if_needed(&state));
+    } else {
+        tracing::info!("indexed {total} notes files ({parsed} parsed, index cache off)");
+    }
     true
 }

@@ -218,6 +218,10 @@ impl LanguageServer for Server {
 
     async fn shutdown(&self) -> Result<()> {
         self.state.indexing.cancel();
+        // Files read from or dropped from disk since the last write (or a
+        // write still running) reach the index cache before the answer.
+        let state = self.state.clone();
+        let _ = tokio::task::spawn_blocking(move || indexing::write_cache_if_needed(&state)).await;
         Ok(())
     }
 
@@ -269,9 +273,7 @@ impl LanguageServer for Server {
                 continue;
             }
             if change.typ == FileChangeType::DELETED {
-                if !self.state.is_open(&change.uri) {
-                    self.state.workspace.remove(&change.uri);
-                }
+                self.state.remove_from_disk(&change.uri);
             } else {
                 self.state.reload_from_disk(&change.uri);
             }

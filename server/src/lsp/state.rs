@@ -36,6 +36,12 @@ pub struct State {
     facts: Mutex<Option<KeptIndex>>,
     /// The current workspace indexing run, to cancel it.
     pub indexing: super::indexing::Indexing,
+    /// When the persistent index cache needs writing.
+    pub index_cache: super::indexing::CacheBook,
+    /// The disk version of open documents, as read before they were opened
+    /// (or matched in the index cache): what the index cache keeps for them,
+    /// since their buffers are not what is on disk.
+    pub shadowed: Mutex<HashMap<Url, Arc<NoteFile>>>,
     /// Catalog speakers and installed distributions (see `Extras`).
     pub extras: RwLock<Arc<Extras>>,
     /// Conference catalogs, PyPI projects, the PEP index's status.
@@ -59,6 +65,8 @@ impl State {
             generation: AtomicU64::new(0),
             facts: Mutex::new(None),
             indexing: Default::default(),
+            index_cache: Default::default(),
+            shadowed: Mutex::new(HashMap::new()),
             extras: RwLock::new(Arc::default()),
             catalogs: RwLock::new(Catalogs::default()),
             pep_refresh: Mutex::new((false, None)),
@@ -91,6 +99,9 @@ impl State {
             too_large(&url, text.len());
             NoteFile::unanalysed(url.clone(), version)
         };
+        if let Some(disk) = self.workspace.get(&url).filter(|f| f.disk.is_some()) {
+            lock(&self.shadowed).insert(url.clone(), disk);
+        }
         lock(&self.docs).insert(url, doc);
         self.workspace.insert(file);
     }
@@ -151,8 +162,12 @@ impl State {
     /// left alone (the editor's buffer wins).
     pub fn reload_from_disk(&self, url: &Url) {
         if self.is_open(url) {
+            // Its disk version changed: what was kept of it is stale.
+            lock(&self.shadowed).remove(url);
             return;
         }
+        self.index_cache.touched();
+        lock(&self.shadowed).remove(url);
         let Ok(path) = url.to_file_path() else {
             self.workspace.remove(url);
             return;
@@ -162,15 +177,24 @@ impl State {
             return;
         }
         let roots = self.roots.read().unwrap_or_else(|e| e.into_inner()).clone();
-        match crate::discover::read_notes_inside(&path, &roots) {
-            Ok(text) => {
+        match crate::discover::read_notes_inside_stamped(&path, &roots) {
+            Ok((text, stamp)) => {
                 self.workspace
-                    .insert(NoteFile::analyse(url.clone(), &text, None));
+                    .insert(NoteFile::analyse(url.clone(), &text, None).with_disk(stamp));
             }
             Err(e) => {
                 tracing::debug!("{}: {e}", path.display());
                 self.workspace.remove(url);
             }
+        }
+    }
+
+    /// Drops a file deleted on disk from the index, unless it is open.
+    pub fn remove_from_disk(&self, url: &Url) {
+        lock(&self.shadowed).remove(url);
+        if !self.is_open(url) {
+            self.index_cache.touched();
+            self.workspace.remove(url);
         }
     }
 
