@@ -12,7 +12,7 @@ use crate::syntax::Syntax;
 /// Open documents bigger than this keep their text in step but are not
 /// parsed nor analysed: the same limit as notes read from disk. Nobody's
 /// notes of a conference are megabytes long, and parsing a 20 MB text takes
-/// seconds on every full reparse (see README, "Limits").
+/// seconds on every full reparse (see README, "Reliability").
 pub const MAX_ANALYSED_BYTES: usize = crate::discover::MAX_NOTES_BYTES as usize;
 
 /// One LSP-style content change.
