@@ -6,6 +6,7 @@ use std::fmt;
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point};
 
+use crate::extract::Memo;
 use crate::position::{LineIndex, Position, PositionEncoding};
 use crate::syntax::Syntax;
 
@@ -99,6 +100,8 @@ pub struct Document {
     /// [`MAX_ANALYSED_BYTES`].
     syntax: Syntax,
     analysed: bool,
+    /// What the latest extraction of this document kept for the next one.
+    memo: Memo,
 }
 
 impl Document {
@@ -110,6 +113,7 @@ impl Document {
             lines: LineIndex::new(text),
             syntax: Syntax::parse(if analysed { text } else { "" }),
             analysed,
+            memo: Memo::default(),
         }
     }
 
@@ -134,6 +138,11 @@ impl Document {
 
     pub fn syntax(&self) -> &Syntax {
         &self.syntax
+    }
+
+    /// The syntax, with the memo its extraction reads and refreshes.
+    pub fn syntax_and_memo(&mut self) -> (&Syntax, &mut Memo) {
+        (&self.syntax, &mut self.memo)
     }
 
     /// The `\n` line index of the current text.
@@ -183,7 +192,10 @@ impl Document {
         match (self.analysed, fits) {
             (true, true) if !reparse => self.syntax.edit_many(&edits, &self.rope),
             (_, true) => self.syntax = Syntax::parse_rope(&self.rope),
-            (true, false) => self.syntax = Syntax::parse(""),
+            (true, false) => {
+                self.syntax = Syntax::parse("");
+                self.memo = Memo::default();
+            }
             (false, false) => {}
         }
         self.analysed = fits;

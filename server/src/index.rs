@@ -55,12 +55,24 @@ impl NoteFile {
     }
 
     pub fn from_syntax(url: Url, text: &str, syntax: &Syntax, version: Option<i32>) -> NoteFile {
+        NoteFile::from_syntax_with(url, text, syntax, version, None)
+    }
+
+    /// [`NoteFile::from_syntax`] for an open document, whose `memo` keeps
+    /// what the extraction of its previous version computed.
+    pub fn from_syntax_with(
+        url: Url,
+        text: &str,
+        syntax: &Syntax,
+        version: Option<i32>,
+        memo: Option<&mut extract::Memo>,
+    ) -> NoteFile {
         let path = url.to_file_path().ok();
         let name = url
             .path_segments()
             .and_then(|mut s| s.next_back())
             .map(percent_decode);
-        let model = extract::extract(text, syntax, name.as_deref());
+        let model = extract::extract_with(text, syntax, name.as_deref(), memo);
         NoteFile {
             lines: LineIndex::new(text),
             text: Arc::from(text),

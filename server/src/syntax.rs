@@ -485,6 +485,17 @@ impl Syntax {
             .map(|(&(start, end), inline)| (start..end, &inline.tree))
     }
 
+    /// Every inline tree with its node's byte range and the holes cut out
+    /// of its parse (relative to the node's start), in document order: what
+    /// an inline tree is a function of, with the node's bytes.
+    pub fn inline_pieces(
+        &self,
+    ) -> impl Iterator<Item = (ByteRange<usize>, &Tree, &[(usize, usize)])> + '_ {
+        self.inlines
+            .iter()
+            .map(|(&(start, end), inline)| (start..end, &inline.tree, inline.holes.as_slice()))
+    }
+
     /// A canonical text dump for tests: every node of the block tree (kind,
     /// field, byte range, points), then every inline tree the same way with
     /// its node's byte range. More thorough than s-expressions, which leave

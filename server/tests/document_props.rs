@@ -1,12 +1,15 @@
 //! Property test: random edit sequences applied to a `Document` and, with
 //! the same clamping (via `position::LineIndex`), to a reference `String`.
-//! After every call the rope equals the reference and the incrementally
-//! maintained syntax dumps exactly like a fresh parse of the reference.
+//! After every call the rope equals the reference, the incrementally
+//! maintained syntax dumps exactly like a fresh parse of the reference, and
+//! the model extracted with the document's memo (pieces of earlier versions
+//! reused) equals the model extracted from scratch.
 //!
 //! 200 cases by default; set PROPTEST_CASES for more.
 
 use proptest::prelude::*;
 use talknotes_ls::document::{Document, TextChange};
+use talknotes_ls::extract::{extract, extract_with};
 use talknotes_ls::position::{LineIndex, Position, PositionEncoding};
 use talknotes_ls::syntax::Syntax;
 
@@ -98,6 +101,14 @@ fn apply_reference(text: &mut String, change: &TextChange, enc: PositionEncoding
     }
 }
 
+/// The document's model, extracted the way an open document is: with its
+/// memo, which keeps the pieces of the previous version.
+fn memo_model(doc: &mut Document) -> talknotes_ls::model::FileModel {
+    let text = doc.text();
+    let (syntax, memo) = doc.syntax_and_memo();
+    extract_with(&text, syntax, None, Some(memo))
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -123,8 +134,9 @@ proptest! {
             prop_assert_eq!(doc.version(), version as i32 + 1);
             prop_assert_eq!(doc.rope().to_string(), reference.clone());
             prop_assert_eq!(doc.line_index(), &LineIndex::new(&reference));
-            let fresh = Syntax::parse(&reference).dump();
-            prop_assert_eq!(doc.syntax().dump(), fresh);
+            let fresh = Syntax::parse(&reference);
+            prop_assert_eq!(doc.syntax().dump(), fresh.dump());
+            prop_assert_eq!(memo_model(&mut doc), extract(&reference, &fresh, None));
         }
     }
 
@@ -209,8 +221,39 @@ proptest! {
                 apply_reference(&mut reference, change, *enc);
             }
             prop_assert_eq!(doc.rope().to_string(), reference.clone());
-            let fresh = Syntax::parse(&reference).dump();
-            prop_assert_eq!(doc.syntax().dump(), fresh);
+            let fresh = Syntax::parse(&reference);
+            prop_assert_eq!(doc.syntax().dump(), fresh.dump());
+            prop_assert_eq!(memo_model(&mut doc), extract(&reference, &fresh, None));
         }
     }
+}
+
+/// A one-character edit in the middle of a talk-notes document re-queries
+/// the one inline tree it touched; every other piece is reused.
+#[test]
+fn an_edit_recomputes_only_the_pieces_it_touched() {
+    let initial = notes();
+    let mut doc = Document::new(&initial, 0);
+    let _ = memo_model(&mut doc);
+    let (_, memo) = doc.syntax_and_memo();
+    let (computed, reused) = memo.last_run();
+    assert!(
+        computed > 50 && reused > 0,
+        "{computed} computed, {reused} reused"
+    );
+
+    // Line 40 is a `Speaker:` line of a talk in the middle.
+    let at = Position::new(40, 3);
+    doc.apply_changes(
+        &[TextChange::replace(at, at, "x")],
+        1,
+        PositionEncoding::Utf8,
+    );
+    let model = memo_model(&mut doc);
+    let (_, memo) = doc.syntax_and_memo();
+    let (computed, reused) = memo.last_run();
+    assert_eq!(computed, 1, "{reused} reused");
+    assert!(reused > 50);
+    let text = doc.text();
+    assert_eq!(model, extract(&text, &Syntax::parse(&text), None));
 }

@@ -1,7 +1,7 @@
 //! The block structure of a markdown file, flattened into document order:
 //! what the talk finder and the reference scanners walk over.
 
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 use crate::model::TextRange;
 use crate::syntax::Syntax;
@@ -75,12 +75,23 @@ pub fn outline(syntax: &Syntax, text: &str) -> Outline {
         link_definitions: Vec::new(),
         unclosed_fence: None,
     };
-    let root = syntax.block_tree().root_node();
-    visit(root, text, 0, &mut out);
+    // One cursor for the whole walk: `Node::parent` walks down from the
+    // root and `Node::walk` allocates, both per call.
+    let mut cursor = syntax.block_tree().walk();
+    visit(&mut cursor, text, 0, None, &mut out);
     out
 }
 
-fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
+/// Visits the cursor's node; `section` is the range of the node's parent
+/// when that is a `section`.
+fn visit(
+    cursor: &mut TreeCursor,
+    text: &str,
+    list_depth: u8,
+    section: Option<TextRange>,
+    out: &mut Outline,
+) {
+    let node = cursor.node();
     match node.kind() {
         "atx_heading" => {
             let level = node
@@ -90,27 +101,24 @@ fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
                 .and_then(|k| k.chars().next())
                 .and_then(|c| c.to_digit(10))
                 .unwrap_or(1) as u8;
-            let content = child_of_kind(node, "inline")
+            let content = child_of_kind(cursor, "inline")
                 .map(|n| n.byte_range())
                 .unwrap_or(node.end_byte()..node.end_byte());
             out.blocks.push(Block {
                 kind: BlockKind::Heading { level },
                 range: node.byte_range(),
                 content,
-                section: node
-                    .parent()
-                    .filter(|p| p.kind() == "section")
-                    .map(|p| p.byte_range()),
+                section,
             });
         }
         "setext_heading" => {
-            let level = if child_of_kind(node, "setext_h2_underline").is_some() {
+            let level = if child_of_kind(cursor, "setext_h2_underline").is_some() {
                 2
             } else {
                 1
             };
-            let content = child_of_kind(node, "paragraph")
-                .and_then(|p| child_of_kind(p, "inline"))
+            let content = child_of_kind(cursor, "paragraph")
+                .and_then(inline_child)
                 .map(|n| n.byte_range())
                 .unwrap_or(node.start_byte()..node.start_byte());
             out.blocks.push(Block {
@@ -123,8 +131,8 @@ fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
             });
         }
         "list_item" => {
-            let content = child_of_kind(node, "paragraph")
-                .and_then(|p| child_of_kind(p, "inline"))
+            let content = child_of_kind(cursor, "paragraph")
+                .and_then(inline_child)
                 .map(|n| first_line(text, n.byte_range()))
                 .unwrap_or(node.end_byte()..node.end_byte());
             out.blocks.push(Block {
@@ -133,11 +141,11 @@ fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
                 content,
                 section: None,
             });
-            visit_children(node, text, list_depth.saturating_add(1), out);
+            visit_children(cursor, text, list_depth.saturating_add(1), out);
         }
         "paragraph" => {
             if list_depth == 0 {
-                let content = child_of_kind(node, "inline")
+                let content = child_of_kind(cursor, "inline")
                     .map(|n| n.byte_range())
                     .unwrap_or(node.byte_range());
                 out.blocks.push(Block {
@@ -149,21 +157,18 @@ fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
             }
         }
         "fenced_code_block" | "indented_code_block" => {
-            let mut cursor = node.walk();
-            let fences = node
-                .children(&mut cursor)
-                .filter(|c| c.kind() == "fenced_code_block_delimiter")
-                .count();
-            if node.kind() == "fenced_code_block" && fences == 1 && node.end_byte() >= text.len() {
-                let after_fence = text[node.start_byte()..]
-                    .find('\n')
-                    .map_or(text.len(), |i| node.start_byte() + i + 1);
-                out.unclosed_fence = Some(after_fence);
+            let fenced = node.kind() == "fenced_code_block";
+            if fenced && node.end_byte() >= text.len() {
+                let fences = count_children(cursor, "fenced_code_block_delimiter");
+                if fences == 1 {
+                    let after_fence = text[node.start_byte()..]
+                        .find('\n')
+                        .map_or(text.len(), |i| node.start_byte() + i + 1);
+                    out.unclosed_fence = Some(after_fence);
+                }
             }
             out.blocks.push(Block {
-                kind: BlockKind::Code {
-                    fenced: node.kind() == "fenced_code_block",
-                },
+                kind: BlockKind::Code { fenced },
                 range: node.byte_range(),
                 content: node.byte_range(),
                 section: None,
@@ -182,32 +187,78 @@ fn visit(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
             section: None,
         }),
         "link_reference_definition" => {
-            let label = child_of_kind(node, "link_label").map(|n| n.byte_range());
-            let dest = child_of_kind(node, "link_destination").map(|n| n.byte_range());
+            let label = child_of_kind(cursor, "link_label").map(|n| n.byte_range());
+            let dest = child_of_kind(cursor, "link_destination").map(|n| n.byte_range());
             if let (Some(label), Some(dest)) = (label, dest) {
                 out.link_definitions.push((node.byte_range(), label, dest));
             }
         }
-        _ => visit_children(node, text, list_depth, out),
-    }
-}
-
-fn visit_children(node: Node, text: &str, list_depth: u8, out: &mut Outline) {
-    let mut cursor = node.walk();
-    if cursor.goto_first_child() {
-        loop {
-            visit(cursor.node(), text, list_depth, out);
-            if !cursor.goto_next_sibling() {
-                break;
+        // Inline content and markers hold no blocks.
+        "inline" | "block_continuation" | "pipe_table" => {}
+        kind => {
+            let section = (kind == "section").then(|| node.byte_range());
+            if cursor.goto_first_child() {
+                loop {
+                    visit(cursor, text, list_depth, section.clone(), out);
+                    if !cursor.goto_next_sibling() {
+                        break;
+                    }
+                }
+                cursor.goto_parent();
             }
         }
     }
 }
 
-pub fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    let found = node.children(&mut cursor).find(|c| c.kind() == kind);
+fn visit_children(cursor: &mut TreeCursor, text: &str, list_depth: u8, out: &mut Outline) {
+    if cursor.goto_first_child() {
+        loop {
+            visit(cursor, text, list_depth, None, out);
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        cursor.goto_parent();
+    }
+}
+
+/// The first child of the cursor's node of `kind`; the cursor is left where
+/// it was.
+fn child_of_kind<'t>(cursor: &mut TreeCursor<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut found = None;
+    if cursor.goto_first_child() {
+        loop {
+            if cursor.node().kind() == kind {
+                found = Some(cursor.node());
+                break;
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        cursor.goto_parent();
+    }
     found
+}
+
+fn count_children(cursor: &mut TreeCursor, kind: &str) -> usize {
+    let mut n = 0;
+    if cursor.goto_first_child() {
+        loop {
+            n += usize::from(cursor.node().kind() == kind);
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        cursor.goto_parent();
+    }
+    n
+}
+
+/// A paragraph's `inline` child.
+fn inline_child(paragraph: Node) -> Option<Node> {
+    let mut cursor = paragraph.walk();
+    child_of_kind(&mut cursor, "inline")
 }
 
 /// The first line of `range` in `text`.

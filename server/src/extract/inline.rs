@@ -1,11 +1,13 @@
 //! What the inline trees hold: links of every kind and code spans, found
 //! with the query in `grammar/queries/inline.scm`.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, Query, QueryCursor};
+use tree_sitter::{Node, Query, QueryCursor, Tree};
 
+use super::memo::Memo;
 use crate::model::{Link, LinkKind, TextRange};
 use crate::syntax::Syntax;
 
@@ -22,125 +24,207 @@ pub struct Inlines {
     pub code_spans: Vec<TextRange>,
 }
 
-/// Runs the inline query over every inline tree of the document.
-pub fn collect(syntax: &Syntax, text: &str, definitions: &[(String, String)]) -> Inlines {
+/// What one inline tree holds: ranges relative to its node's start, and
+/// references not yet resolved against the file's definitions. A function
+/// of the node's bytes and holes alone (see `syntax.rs`), so it is memoised
+/// by them across edits.
+#[derive(Debug, Default)]
+pub struct Piece {
+    links: Vec<RawLink>,
+    code_spans: Vec<TextRange>,
+}
+
+#[derive(Debug)]
+struct RawLink {
+    kind: RawKind,
+    text: String,
+    range: TextRange,
+    target_range: TextRange,
+}
+
+#[derive(Debug)]
+enum RawKind {
+    Inline {
+        target: String,
+    },
+    Image {
+        target: String,
+    },
+    Autolink {
+        target: String,
+    },
+    /// `[text][label]`, `[label][]` (`shortcut` false) or `[label]`.
+    Reference {
+        label: String,
+        shortcut: bool,
+    },
+}
+
+/// The inline trees' links and code spans, in document order. With a memo,
+/// an inline tree whose bytes did not change since the memo's last run is
+/// not queried again.
+pub fn collect(
+    syntax: &Syntax,
+    text: &str,
+    definitions: &[(String, String)],
+    mut memo: Option<&mut Memo>,
+) -> Inlines {
     let mut out = Inlines {
         links: Vec::new(),
         code_spans: Vec::new(),
     };
-    let query = &*INLINE_QUERY;
-    let names = query.capture_names();
+    // The first definition of a label wins, as in CommonMark.
+    let mut defs: HashMap<&str, &str> = HashMap::with_capacity(definitions.len());
+    for (label, target) in definitions {
+        defs.entry(label.as_str()).or_insert(target.as_str());
+    }
     let mut cursor = QueryCursor::new();
-    let mut stack = vec![syntax.block_tree().root_node()];
-    while let Some(node) = stack.pop() {
-        if matches!(node.kind(), "inline" | "pipe_table_cell") {
-            if let Some(tree) = syntax.inline_tree(&node) {
-                let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
-                while let Some(m) = matches.next() {
-                    let mut whole: Option<(&str, Node)> = None;
-                    let (mut text_node, mut dest, mut label) = (None, None, None);
-                    for c in m.captures() {
-                        match names[c.index as usize] {
-                            "text" => text_node = Some(c.node),
-                            "destination" => dest = Some(c.node),
-                            "label" => label = Some(c.node),
-                            kind => whole = Some((kind, c.node)),
-                        }
-                    }
-                    if let Some((kind, node)) = whole {
-                        add(
-                            kind,
-                            node,
-                            text_node,
-                            dest,
-                            label,
-                            text,
-                            definitions,
-                            &mut out,
-                        );
-                    }
-                }
+    for (range, tree, holes) in syntax.inline_pieces() {
+        let base = range.start;
+        let piece = match memo.as_deref_mut() {
+            Some(memo) => {
+                let bytes = text.as_bytes().get(range.clone()).unwrap_or_default();
+                memo.piece(bytes, holes, || query(tree, text, base, &mut cursor))
             }
-            continue;
-        }
-        let mut walk = node.walk();
-        let children: Vec<Node> = node.children(&mut walk).collect();
-        stack.extend(children.into_iter().rev());
+            None => Arc::new(query(tree, text, base, &mut cursor)),
+        };
+        resolve(&piece, base, &defs, &mut out);
     }
     out.links.sort_by_key(|l| l.range.start);
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn add(
-    kind: &str,
-    node: Node,
-    text_node: Option<Node>,
-    dest: Option<Node>,
-    label: Option<Node>,
-    text: &str,
-    defs: &[(String, String)],
-    out: &mut Inlines,
-) {
+/// Runs the inline query over one inline tree.
+fn query(tree: &Tree, text: &str, base: usize, cursor: &mut QueryCursor) -> Piece {
+    let query = &*INLINE_QUERY;
+    let names = query.capture_names();
+    let mut piece = Piece::default();
+    let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
+    while let Some(m) = matches.next() {
+        let mut whole: Option<(&str, Node)> = None;
+        let (mut text_node, mut dest, mut label) = (None, None, None);
+        for c in m.captures() {
+            match names[c.index as usize] {
+                "text" => text_node = Some(c.node),
+                "destination" => dest = Some(c.node),
+                "label" => label = Some(c.node),
+                kind => whole = Some((kind, c.node)),
+            }
+        }
+        if let Some((kind, node)) = whole {
+            let found = Found {
+                node,
+                text_node,
+                dest,
+                label,
+            };
+            add(kind, &found, text, base, &mut piece);
+        }
+    }
+    piece
+}
+
+/// The nodes of one match of the inline query.
+struct Found<'t> {
+    node: Node<'t>,
+    text_node: Option<Node<'t>>,
+    dest: Option<Node<'t>>,
+    label: Option<Node<'t>>,
+}
+
+fn add(kind: &str, found: &Found, text: &str, base: usize, out: &mut Piece) {
     let slice = |n: Node| text.get(n.byte_range()).unwrap_or("");
-    let link_text = text_node.map(|t| slice(t).to_string()).unwrap_or_default();
+    let rel = |r: TextRange| r.start - base..r.end - base;
+    let node = found.node;
+    let link_text = found
+        .text_node
+        .map(|t| slice(t).to_string())
+        .unwrap_or_default();
     match kind {
         "link.inline" | "link.image" => {
-            let target_range = dest.map(|d| d.byte_range()).unwrap_or_else(|| {
+            let target_range = found.dest.map(|d| d.byte_range()).unwrap_or_else(|| {
                 // `[text]()`: an empty destination sits between the parentheses.
                 let at = slice(node)
                     .rfind("()")
                     .map_or(node.end_byte(), |p| node.start_byte() + p + 1);
                 at..at
             });
-            out.links.push(Link {
+            let target = found.dest.map(|d| unangle(slice(d))).unwrap_or_default();
+            out.links.push(RawLink {
                 kind: if kind == "link.image" {
-                    LinkKind::Image
+                    RawKind::Image { target }
                 } else {
-                    LinkKind::Inline
+                    RawKind::Inline { target }
                 },
                 text: link_text,
-                target: dest.map(|d| unangle(slice(d))).unwrap_or_default(),
-                range: node.byte_range(),
-                target_range,
+                range: rel(node.byte_range()),
+                target_range: rel(target_range),
             });
         }
         "link.full" | "link.collapsed" | "link.shortcut" => {
-            let label_text = match label {
+            let label = match found.label {
                 Some(l) => strip_brackets(slice(l)),
                 None => link_text.clone(),
             };
-            let key = normalize_label(&label_text);
-            let def = defs.iter().find(|(l, _)| *l == key);
-            // `[word]` without a definition is just bracketed text, not a link.
-            if kind == "link.shortcut" && def.is_none() {
-                return;
-            }
-            out.links.push(Link {
-                kind: LinkKind::Reference {
-                    label: label_text,
-                    defined: def.is_some(),
+            out.links.push(RawLink {
+                kind: RawKind::Reference {
+                    label,
+                    shortcut: kind == "link.shortcut",
                 },
                 text: link_text,
-                target: def.map(|(_, t)| t.clone()).unwrap_or_default(),
-                range: node.byte_range(),
-                target_range: label.or(text_node).unwrap_or(node).byte_range(),
+                range: rel(node.byte_range()),
+                target_range: rel(found.label.or(found.text_node).unwrap_or(node).byte_range()),
             });
         }
         "link.autolink" => {
             let r = node.byte_range();
             let inner = r.start + 1..r.end.saturating_sub(1).max(r.start + 1);
-            out.links.push(Link {
-                kind: LinkKind::Autolink,
+            out.links.push(RawLink {
+                kind: RawKind::Autolink {
+                    target: text.get(inner.clone()).unwrap_or("").to_string(),
+                },
                 text: String::new(),
-                target: text.get(inner.clone()).unwrap_or("").to_string(),
-                range: r,
-                target_range: inner,
+                range: rel(r),
+                target_range: rel(inner),
             });
         }
-        "code" => out.code_spans.push(node.byte_range()),
+        "code" => out.code_spans.push(rel(node.byte_range())),
         _ => {}
     }
+}
+
+/// Places a piece at `base`, resolving its references.
+fn resolve(piece: &Piece, base: usize, defs: &HashMap<&str, &str>, out: &mut Inlines) {
+    let at = |r: &TextRange| r.start + base..r.end + base;
+    for l in &piece.links {
+        let (kind, target) = match &l.kind {
+            RawKind::Inline { target } => (LinkKind::Inline, target.clone()),
+            RawKind::Image { target } => (LinkKind::Image, target.clone()),
+            RawKind::Autolink { target } => (LinkKind::Autolink, target.clone()),
+            RawKind::Reference { label, shortcut } => {
+                let def = defs.get(normalize_label(label).as_str());
+                // `[word]` without a definition is just bracketed text, not a link.
+                if *shortcut && def.is_none() {
+                    continue;
+                }
+                (
+                    LinkKind::Reference {
+                        label: label.clone(),
+                        defined: def.is_some(),
+                    },
+                    def.map(|t| t.to_string()).unwrap_or_default(),
+                )
+            }
+        };
+        out.links.push(Link {
+            kind,
+            text: l.text.clone(),
+            target,
+            range: at(&l.range),
+            target_range: at(&l.target_range),
+        });
+    }
+    out.code_spans.extend(piece.code_spans.iter().map(at));
 }
 
 impl Inlines {

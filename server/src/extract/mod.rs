@@ -7,12 +7,14 @@
 mod blocks;
 mod conference;
 mod inline;
+mod memo;
 pub mod names;
 mod refs;
 mod talks;
 
 pub use conference::parse_name_year;
 pub use inline::normalize_label;
+pub use memo::Memo;
 pub use talks::{is_talk_url, title_key, visible_title};
 
 use std::collections::HashMap;
@@ -27,6 +29,34 @@ use blocks::BlockKind;
 /// Builds the model of a file. `file_name` is used when the text names no
 /// conference (`pycon-2017.md`).
 pub fn extract(text: &str, syntax: &Syntax, file_name: Option<&str>) -> FileModel {
+    extract_with(text, syntax, file_name, None)
+}
+
+/// [`extract`], reusing what `memo` kept of the previous run on the same
+/// document (an open document keeps one). The model is the same either
+/// way (checked after random edits by `tests/document_props.rs`).
+pub fn extract_with(
+    text: &str,
+    syntax: &Syntax,
+    file_name: Option<&str>,
+    mut memo: Option<&mut Memo>,
+) -> FileModel {
+    if let Some(m) = memo.as_deref_mut() {
+        m.begin();
+    }
+    let model = extract_model(text, syntax, file_name, memo.as_deref_mut());
+    if let Some(m) = memo {
+        m.finish();
+    }
+    model
+}
+
+fn extract_model(
+    text: &str,
+    syntax: &Syntax,
+    file_name: Option<&str>,
+    mut memo: Option<&mut Memo>,
+) -> FileModel {
     let mut outline = blocks::outline(syntax, text);
     let mut model = FileModel::default();
 
@@ -59,9 +89,9 @@ pub fn extract(text: &str, syntax: &Syntax, file_name: Option<&str>) -> FileMode
             range: range.clone(),
         });
     }
-    let mut inlines = inline::collect(syntax, text, &defs);
+    let mut inlines = inline::collect(syntax, text, &defs, memo.as_deref_mut());
     if let Some((sub, from)) = &tail {
-        let mut more = inline::collect(sub, &text[*from..], &defs);
+        let mut more = inline::collect(sub, &text[*from..], &defs, memo);
         more.shift(*from);
         inlines.links.extend(more.links);
         inlines.code_spans.extend(more.code_spans);

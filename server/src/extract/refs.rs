@@ -8,35 +8,42 @@ use crate::model::{
     IssueRef, IssueTracker, LibraryMention, LibraryVia, PepForm, PepRef, TextRange,
 };
 
+// Word boundaries are ASCII (`(?-u:\b)`) and digits `[0-9]`: a Unicode
+// `\b` makes the regex engine give up its fast DFA at the first non-ASCII
+// byte (a speaker's name), and only ASCII digits make a PEP or issue number.
+
 /// `PEP 484`, `Pep 509`, `PEP3156`, `pep-0509`, `PEP #8`.
 static PEP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bpep(?:(?P<space>[ \u{a0}]#?|#)|(?P<dash>[-_])?)(?P<num>\d{1,5})\b").unwrap()
+    Regex::new(
+        r"(?i)(?-u:\b)pep(?:(?P<space>[ \u{a0}]#?|#)|(?P<dash>[-_])?)(?P<num>[0-9]{1,5})(?-u:\b)",
+    )
+    .unwrap()
 });
 
 /// `bpo-24915`, `gh-12345`, and what follows the dash up to the next space
 /// or closing punctuation (to catch `bpo-262\`49`).
 static TRACKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?P<t>bpo|gh)-(?P<rest>[^\s,;)\]}>]*)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?P<t>bpo|gh)-(?P<rest>[^\s,;)\]}>]*)").unwrap());
 
 /// `Issue 27350`, `issue #27350`.
 static ISSUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[Ii]ssue\s#?(?P<num>\d{3,7})\b").unwrap());
+    LazyLock::new(|| Regex::new(r"(?-u:\b)[Ii]ssue\s#?(?P<num>[0-9]{3,7})(?-u:\b)").unwrap());
 
 static BARE_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"\bhttps?://[^\s<>"'`\]\[]+"#).unwrap());
+    LazyLock::new(|| Regex::new(r#"(?-u:\b)https?://[^\s<>"'`\]\[]+"#).unwrap());
 
 static PIP_INSTALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bpip3?\s+install\s+(?:-U\s+|--upgrade\s+|--user\s+)*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
+    Regex::new(r"(?-u:\b)pip3?\s+install\s+(?:-U\s+|--upgrade\s+|--user\s+)*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
         .unwrap()
 });
 
 static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[;`]\s*|\s)(?:from\s+(?P<from>[A-Za-z_]\w*)[\w.]*\s+import\b|import\s+(?P<import>[A-Za-z_]\w*))")
+    Regex::new(r"(?:^|[;`]\s*|\s)(?:from\s+(?P<from>[A-Za-z_]\w*)[\w.]*\s+import(?-u:\b)|import\s+(?P<import>[A-Za-z_]\w*))")
         .unwrap()
 });
 
 static MODULE_RUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bpython[\d.]*\s+-m\s+(?P<name>[A-Za-z_]\w*)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?-u:\b)python[0-9.]*\s+-m\s+(?P<name>[A-Za-z_]\w*)").unwrap());
 
 pub fn pep_refs(text: &str, range: TextRange, out: &mut Vec<PepRef>) {
     let slice = &text[range.clone()];
@@ -181,13 +188,17 @@ pub fn libraries_in(
             via: LibraryVia::PipInstall,
         });
     }
-    for m in IMPORT.captures_iter(slice).filter(|_| with_imports) {
-        if let Some(name) = m.name("from").or(m.name("import")) {
-            out.push(LibraryMention {
-                name: name.as_str().to_string(),
-                range: range.start + name.start()..range.start + name.end(),
-                via: LibraryVia::Import,
-            });
+    // Not scanned at all in prose: its leading `\s` alternative makes it
+    // try at every space of the text.
+    if with_imports {
+        for m in IMPORT.captures_iter(slice) {
+            if let Some(name) = m.name("from").or(m.name("import")) {
+                out.push(LibraryMention {
+                    name: name.as_str().to_string(),
+                    range: range.start + name.start()..range.start + name.end(),
+                    via: LibraryVia::Import,
+                });
+            }
         }
     }
     for m in MODULE_RUN.captures_iter(slice) {

@@ -92,9 +92,10 @@ impl State {
 
     /// Opens a document: the buffer becomes the truth for that URL.
     pub fn open(&self, url: Url, text: &str, version: i32) {
-        let doc = Document::new(text, version);
+        let mut doc = Document::new(text, version);
         let file = if doc.is_analysed() {
-            NoteFile::from_syntax(url.clone(), text, doc.syntax(), Some(version))
+            let (syntax, memo) = doc.syntax_and_memo();
+            NoteFile::from_syntax_with(url.clone(), text, syntax, Some(version), Some(memo))
         } else {
             too_large(&url, text.len());
             NoteFile::unanalysed(url.clone(), version)
@@ -121,7 +122,8 @@ impl State {
         let warnings = doc.apply_changes(changes, version, enc);
         let file = if doc.is_analysed() {
             let text = doc.text();
-            NoteFile::from_syntax(url.clone(), &text, doc.syntax(), Some(version))
+            let (syntax, memo) = doc.syntax_and_memo();
+            NoteFile::from_syntax_with(url.clone(), &text, syntax, Some(version), Some(memo))
         } else {
             if was_analysed {
                 too_large(url, doc.rope().len_bytes());
