@@ -28,6 +28,10 @@ pub struct Snapshot {
     pub extras: Arc<Extras>,
     /// Conference catalogs, popular PyPI projects, the PEP index's status.
     pub catalogs: Arc<Catalogs>,
+    /// The notes broken links may have meant, found once per link while
+    /// the workspace's paths and titles stay the same (see
+    /// [`rules::NoteCandidates`]).
+    pub candidates: Arc<rules::NoteCandidates>,
 }
 
 /// Knowledge from outside the notes, for completion and hover. Empty by
@@ -169,6 +173,7 @@ impl Snapshot {
             fs: Arc::new(RealFileSystem),
             extras: Arc::default(),
             catalogs: Arc::new(Catalogs::default()),
+            candidates: Arc::default(),
         }
     }
 
@@ -190,7 +195,15 @@ impl Snapshot {
             fs: Arc::new(RealFileSystem),
             extras: Arc::default(),
             catalogs: Arc::new(Catalogs::default()),
+            candidates: Arc::default(),
         }
+    }
+
+    /// The same snapshot sharing `candidates` with earlier snapshots of the
+    /// same workspace paths and titles.
+    pub fn with_candidates(mut self, candidates: Arc<rules::NoteCandidates>) -> Snapshot {
+        self.candidates = candidates;
+        self
     }
 
     /// The same snapshot with `extras` (catalog speakers, distributions).
@@ -228,6 +241,7 @@ impl Snapshot {
             fs: self.fs.as_ref(),
             roots: &self.roots,
             catalogs: &self.catalogs,
+            candidates: &self.candidates,
         };
         rules::check_file(file, &cx)
     }

@@ -1,5 +1,8 @@
-//! Publishing diagnostics: debounced by a generation counter, computed on a
-//! snapshot off the async threads, with the document's version.
+//! Publishing diagnostics: computed on a snapshot off the async threads,
+//! with the document's version. A change made while no run is computing
+//! starts one at once (a keystroke pays no wait); a change made while one
+//! is computing waits a few milliseconds, so that a burst of changes is
+//! folded into one run (a generation counter tells the newest).
 //!
 //! After an edit the edited document's diagnostics are computed and
 //! published first, on their own. The other open documents are recomputed
@@ -10,6 +13,7 @@
 //! workspace, close, files on disk, settings).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,8 +24,8 @@ use super::convert;
 use super::state::{lock, State};
 use crate::analysis::Snapshot;
 
-/// Long enough to fold a burst of keystrokes into one run, short enough to
-/// feel immediate.
+/// While a run is computing: long enough to fold a burst of changes into
+/// one run, short enough to feel immediate.
 const DEBOUNCE: Duration = Duration::from_millis(8);
 
 /// What is shown, and what the documents other than the edited one still
@@ -29,6 +33,24 @@ const DEBOUNCE: Duration = Duration::from_millis(8);
 #[derive(Default)]
 pub struct Published {
     inner: Mutex<Pending>,
+    /// Runs computing now.
+    running: AtomicUsize,
+}
+
+/// Counts a run as computing while it lives.
+struct Running<'a>(&'a AtomicUsize);
+
+impl<'a> Running<'a> {
+    fn new(count: &'a AtomicUsize) -> Running<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Running(count)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 #[derive(Default)]
@@ -69,13 +91,14 @@ pub fn schedule(state: Arc<State>, client: Client, published: Arc<Published>, fi
         p.full_since.get_or_insert(seq);
     }
     tokio::spawn(async move {
-        tokio::time::sleep(DEBOUNCE).await;
-        let current = |state: &State| {
-            state.generation.load(std::sync::atomic::Ordering::SeqCst) == generation
-        };
+        if published.running.load(Ordering::SeqCst) > 0 {
+            tokio::time::sleep(DEBOUNCE).await;
+        }
+        let current = |state: &State| state.generation.load(Ordering::SeqCst) == generation;
         if !current(&state) {
             return; // a newer change will publish
         }
+        let _running = Running::new(&published.running);
         let (s, p) = (state.clone(), published.clone());
         let run = match tokio::task::spawn_blocking(move || begin(&s, &p, first)).await {
             Ok(run) => run,

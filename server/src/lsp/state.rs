@@ -342,6 +342,11 @@ impl State {
         let changed = self.workspace.take_changed();
         if let Some(kept) = cache.as_mut() {
             let change = kept.index.apply(&changed, |u| self.workspace.get(u));
+            if change.cross_file {
+                // Paths, titles or headings changed: what broken links
+                // may have meant is found again.
+                kept.candidates = Arc::default();
+            }
             if let Some(unreported) = kept.unreported.as_mut() {
                 unreported.merge(change);
             }
@@ -353,8 +358,10 @@ impl State {
             ),
             // Built from scratch: everything is news.
             unreported: None,
+            candidates: Arc::default(),
         });
         let (files, facts) = (kept.index.files(), kept.index.facts());
+        let candidates = kept.candidates.clone();
         let change = if report {
             kept.unreported.replace(IndexChange::default())
         } else {
@@ -364,7 +371,8 @@ impl State {
         (
             Snapshot::from_shared(files, facts, peps, settings, roots)
                 .using_catalogs(catalogs)
-                .with_extras(extras),
+                .with_extras(extras)
+                .with_candidates(candidates),
             change,
         )
     }
@@ -382,6 +390,9 @@ fn too_large(url: &Url, bytes: usize) {
 struct KeptIndex {
     index: IncrementalIndex,
     unreported: Option<IndexChange>,
+    /// Shared by the snapshots of one state of the workspace's paths and
+    /// titles.
+    candidates: Arc<crate::rules::NoteCandidates>,
 }
 
 /// A poisoned lock means a panic elsewhere; the data is still usable.
@@ -415,5 +426,35 @@ mod tests {
 
         // Reported once: nothing new after that.
         assert_eq!(state.snapshot_delta().1, Some(IndexChange::default()));
+    }
+
+    /// The notes a broken link may have meant are kept between edits, and
+    /// found again once a note comes (or goes).
+    #[test]
+    fn broken_link_candidates_follow_the_workspace() {
+        let state = State::new(None);
+        let dir = tempfile::tempdir().unwrap();
+        let url = |name: &str| Url::from_file_path(dir.path().join(name)).unwrap();
+        let (a, b) = (url("a.md"), url("pycon_2018.md"));
+        let broken = |state: &State| -> String {
+            let (snapshot, _) = state.snapshot_delta();
+            let findings = snapshot.check(&a);
+            let f = findings
+                .iter()
+                .find(|f| f.rule == crate::rules::Rule::BrokenLink)
+                .expect("a broken link");
+            f.message.clone()
+        };
+        state.open(a.clone(), "# Notes\n\nSee [2018](pycon-2018.md).\n", 1);
+        assert!(!broken(&state).contains("did you mean"));
+        // An edit of a's prose: the cached answer is used and still right.
+        state.open(a.clone(), "# Notes\n\nSee [2018](pycon-2018.md) too.\n", 2);
+        assert!(!broken(&state).contains("did you mean"));
+        state.open(b, "# PyCon 2018\n", 1);
+        assert!(
+            broken(&state).contains("pycon_2018.md"),
+            "{}",
+            broken(&state)
+        );
     }
 }

@@ -5,7 +5,9 @@
 //! without asking (`Finding::fix`: "fix all", `--check --fix`) is set only
 //! when there is one candidate and it is close.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use url::Url;
 
@@ -75,6 +77,17 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
     out
 }
 
+/// Candidates found by [`note_candidates`], by (folder of the linking
+/// note, missing path, link text). Finding them compares the link with
+/// every note of the workspace, and a note's diagnostics are computed
+/// again on every keystroke: the answer only changes when the notes'
+/// paths, first headings or conferences do, and the server starts a new
+/// cache then (any change that is not local to one file).
+#[derive(Debug, Default)]
+pub struct NoteCandidates {
+    found: Mutex<HashMap<(PathBuf, PathBuf, String), Arc<Vec<(PathBuf, u32)>>>>,
+}
+
 /// The notes a link to the missing `resolved` (from a note in `dir`, with
 /// link text `text`) may have meant, best first, with their scores.
 pub fn note_candidates(
@@ -82,7 +95,21 @@ pub fn note_candidates(
     dir: &Path,
     resolved: &Path,
     text: &str,
-) -> Vec<(PathBuf, u32)> {
+) -> Arc<Vec<(PathBuf, u32)>> {
+    let key = (dir.to_path_buf(), resolved.to_path_buf(), text.to_string());
+    let cache = &cx.candidates.found;
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let found = Arc::new(scan_notes(cx, dir, resolved, text));
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, found.clone());
+    found
+}
+
+fn scan_notes(cx: &Context, dir: &Path, resolved: &Path, text: &str) -> Vec<(PathBuf, u32)> {
     let Some(written) = relative_path(dir, resolved).map(|w| w.to_lowercase()) else {
         return Vec::new();
     };
@@ -186,9 +213,9 @@ pub fn missing_note(
     let path_range = dest.path_range(&file.text);
     let old = &file.text[path_range.clone()];
     let candidates: Vec<(Fix, u32)> = note_candidates(cx, dir, resolved, &link.text)
-        .into_iter()
+        .iter()
         .filter_map(|(path, score)| {
-            let new = rewrite(old, dir, resolved, &path, dest.angled)?;
+            let new = rewrite(old, dir, resolved, path, dest.angled)?;
             Some((
                 Fix {
                     title: format!("Change the link to {new}"),
@@ -198,7 +225,7 @@ pub fn missing_note(
                     }],
                     create: None,
                 },
-                score,
+                *score,
             ))
         })
         .collect();

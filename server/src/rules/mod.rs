@@ -10,6 +10,8 @@ mod peps;
 mod speakers;
 mod talks;
 
+pub use link_fixes::NoteCandidates;
+
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -228,6 +230,7 @@ pub struct Context<'a> {
     pub roots: &'a [std::path::PathBuf],
     /// Conference catalogs and popular PyPI projects (may be empty).
     pub catalogs: &'a crate::catalog::Catalogs,
+    pub candidates: &'a NoteCandidates,
 }
 
 /// Runs every rule on `file`, then applies severities and suppressions.
