@@ -85,8 +85,13 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
 /// cache then (any change that is not local to one file).
 #[derive(Debug, Default)]
 pub struct NoteCandidates {
-    found: Mutex<HashMap<(PathBuf, PathBuf, String), Arc<Vec<(PathBuf, u32)>>>>,
+    found: Mutex<HashMap<CandidateKey, Candidates>>,
 }
+
+/// The linking note's folder, the missing path, the link's text.
+type CandidateKey = (PathBuf, PathBuf, String);
+/// Notes, best first, with their scores.
+type Candidates = Arc<Vec<(PathBuf, u32)>>;
 
 /// The notes a link to the missing `resolved` (from a note in `dir`, with
 /// link text `text`) may have meant, best first, with their scores.
@@ -95,7 +100,7 @@ pub fn note_candidates(
     dir: &Path,
     resolved: &Path,
     text: &str,
-) -> Arc<Vec<(PathBuf, u32)>> {
+) -> Candidates {
     let key = (dir.to_path_buf(), resolved.to_path_buf(), text.to_string());
     let cache = &cx.candidates.found;
     if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
