@@ -44,6 +44,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range as ByteRange;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Node, Parser, Range, Tree, TreeCursor};
@@ -57,6 +59,51 @@ pub struct Syntax {
     block: Tree,
     /// Key: `(start_byte, end_byte)` of the block tree's inline node.
     inlines: BTreeMap<(usize, usize), Inline>,
+    /// Unique to this parse state (each parse and edit makes a new one).
+    id: u64,
+    /// How `edit_many` came here from the state `step.from`.
+    step: Option<Arc<Step>>,
+}
+
+/// One incremental step: the edits, and where the block tree may differ
+/// from the previous one other than by a shift. Outside `dirty` every
+/// node is an old node moved by the edits, with the same descendants: what
+/// was read from it can be reused (the outline in `extract::blocks`).
+#[derive(Debug)]
+pub struct Step {
+    /// The id of the syntax the edits were applied to.
+    pub from: u64,
+    edits: Vec<InputEdit>,
+    /// Closed byte ranges of the new text, sorted and disjoint: the edits
+    /// widened to the inline nodes they touched, and the block tree's
+    /// changed ranges.
+    dirty: Vec<(usize, usize)>,
+}
+
+impl Step {
+    /// Whether a node of the new tree spanning `start..end` lies away from
+    /// everything that changed (touching counts as changed).
+    pub fn is_clean(&self, start: usize, end: usize) -> bool {
+        !in_ranges(&self.dirty, start, end)
+    }
+
+    /// Where `start..end` of the old text is in the new one; None when an
+    /// edit touches it.
+    pub fn map_old(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let (mut s, mut e) = (start, end);
+        for edit in &self.edits {
+            if touches(s, e, edit.start_byte, edit.old_end_byte) {
+                return None;
+            }
+            (s, e) = map_range((s, e), edit);
+        }
+        Some((s, e))
+    }
+}
+
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[derive(Clone, Debug)]
@@ -352,7 +399,12 @@ impl Syntax {
                 inlines.insert((node.start_byte(), node.end_byte()), inline);
             }
         });
-        Syntax { block, inlines }
+        Syntax {
+            block,
+            inlines,
+            id: next_id(),
+            step: None,
+        }
     }
 
     /// Applies one edit already made to the text: `edit` was computed
@@ -459,7 +511,24 @@ impl Syntax {
             keep.append(&mut visited);
             self.block = block;
             self.inlines = keep.into_iter().collect();
+            self.step = Some(Arc::new(Step {
+                from: self.id,
+                edits: edits.to_vec(),
+                dirty,
+            }));
+            self.id = next_id();
         })
+    }
+
+    /// Unique to this parse state.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// How the latest incremental edit came here, if this state was made
+    /// by one.
+    pub fn step(&self) -> Option<&Step> {
+        self.step.as_deref()
     }
 
     /// The block tree.

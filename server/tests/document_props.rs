@@ -229,7 +229,8 @@ proptest! {
 }
 
 /// A one-character edit in the middle of a talk-notes document re-queries
-/// the one inline tree it touched; every other piece is reused.
+/// the one inline tree it touched; every other piece is reused, and the
+/// outline is the previous one moved.
 #[test]
 fn an_edit_recomputes_only_the_pieces_it_touched() {
     let initial = notes();
@@ -254,6 +255,10 @@ fn an_edit_recomputes_only_the_pieces_it_touched() {
     let (computed, reused) = memo.last_run();
     assert_eq!(computed, 1, "{reused} reused");
     assert!(reused > 50);
+    assert!(
+        memo.outline_moved(),
+        "the outline is moved, not walked again"
+    );
     let text = doc.text();
     assert_eq!(model, extract(&text, &Syntax::parse(&text), None));
 }

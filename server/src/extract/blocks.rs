@@ -4,7 +4,7 @@
 use tree_sitter::{Node, TreeCursor};
 
 use crate::model::TextRange;
-use crate::syntax::Syntax;
+use crate::syntax::{Step, Syntax};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlockKind {
@@ -38,6 +38,7 @@ pub struct Block {
 }
 
 /// Everything the extractors need from the syntax tree, in document order.
+#[derive(Clone, Debug)]
 pub struct Outline {
     pub blocks: Vec<Block>,
     pub link_definitions: Vec<(TextRange, TextRange, TextRange)>,
@@ -70,6 +71,86 @@ impl Outline {
 }
 
 pub fn outline(syntax: &Syntax, text: &str) -> Outline {
+    walk(syntax, text, None)
+}
+
+/// The outline of `syntax`, made by `step` from the syntax `previous` is
+/// the outline of: only the nodes the step changed are walked, the blocks
+/// of every other node are `previous`'s, moved. Equal to [`outline`]
+/// (checked after random edits by `tests/document_props.rs`).
+pub fn outline_after(syntax: &Syntax, text: &str, previous: &Outline, step: &Step) -> Outline {
+    let moved = |r: &TextRange| step.map_old(r.start, r.end).map(|(s, e)| s..e);
+    let blocks = previous
+        .blocks
+        .iter()
+        .filter_map(|b| {
+            Some(Block {
+                kind: b.kind.clone(),
+                range: moved(&b.range)?,
+                content: moved(&b.content)?,
+                section: match &b.section {
+                    Some(s) => Some(moved(s)?),
+                    None => None,
+                },
+            })
+        })
+        .collect();
+    let link_definitions = previous
+        .link_definitions
+        .iter()
+        .filter_map(|(a, b, c)| Some((moved(a)?, moved(b)?, moved(c)?)))
+        .collect();
+    let old = Outline {
+        blocks,
+        link_definitions,
+        unclosed_fence: previous
+            .unclosed_fence
+            .and_then(|f| step.map_old(f, f))
+            .map(|(f, _)| f),
+    };
+    walk(syntax, text, Some(&Reuse { old, step }))
+}
+
+/// What an incremental walk may take instead of walking a node.
+struct Reuse<'a> {
+    /// The previous outline at the new offsets, without what edits touched.
+    old: Outline,
+    step: &'a Step,
+}
+
+impl Reuse<'_> {
+    /// Copies the old outline's entries inside the clean node `start..end`.
+    fn copy(&self, start: usize, end: usize, out: &mut Outline) {
+        let inside = |r: &TextRange| r.start >= start && r.start < end && r.end <= end;
+        let blocks = &self.old.blocks;
+        let from = blocks.partition_point(|b| b.range.start < start);
+        out.blocks.extend(
+            blocks[from..]
+                .iter()
+                .take_while(|b| b.range.start < end)
+                .filter(|b| inside(&b.range))
+                .cloned(),
+        );
+        let defs = &self.old.link_definitions;
+        let from = defs.partition_point(|d| d.0.start < start);
+        out.link_definitions.extend(
+            defs[from..]
+                .iter()
+                .take_while(|d| d.0.start < end)
+                .filter(|d| inside(&d.0))
+                .cloned(),
+        );
+        if let Some(f) = self
+            .old
+            .unclosed_fence
+            .filter(|f| (start..=end).contains(f))
+        {
+            out.unclosed_fence = Some(f);
+        }
+    }
+}
+
+fn walk(syntax: &Syntax, text: &str, reuse: Option<&Reuse>) -> Outline {
     let mut out = Outline {
         blocks: Vec::new(),
         link_definitions: Vec::new(),
@@ -78,147 +159,167 @@ pub fn outline(syntax: &Syntax, text: &str) -> Outline {
     // One cursor for the whole walk: `Node::parent` walks down from the
     // root and `Node::walk` allocates, both per call.
     let mut cursor = syntax.block_tree().walk();
-    visit(&mut cursor, text, 0, None, &mut out);
+    let mut walker = Walker {
+        text,
+        reuse,
+        out: &mut out,
+    };
+    walker.visit(&mut cursor, 0, None);
     out
 }
 
-/// Visits the cursor's node; `section` is the range of the node's parent
-/// when that is a `section`.
-fn visit(
-    cursor: &mut TreeCursor,
-    text: &str,
-    list_depth: u8,
-    section: Option<TextRange>,
-    out: &mut Outline,
-) {
-    let node = cursor.node();
-    match node.kind() {
-        "atx_heading" => {
-            let level = node
-                .child(0)
-                .map(|m| m.kind())
-                .and_then(|k| k.strip_prefix("atx_h"))
-                .and_then(|k| k.chars().next())
-                .and_then(|c| c.to_digit(10))
-                .unwrap_or(1) as u8;
-            let content = child_of_kind(cursor, "inline")
-                .map(|n| n.byte_range())
-                .unwrap_or(node.end_byte()..node.end_byte());
-            out.blocks.push(Block {
-                kind: BlockKind::Heading { level },
-                range: node.byte_range(),
-                content,
-                section,
-            });
-        }
-        "setext_heading" => {
-            let level = if child_of_kind(cursor, "setext_h2_underline").is_some() {
-                2
-            } else {
-                1
-            };
-            let content = child_of_kind(cursor, "paragraph")
-                .and_then(inline_child)
-                .map(|n| n.byte_range())
-                .unwrap_or(node.start_byte()..node.start_byte());
-            out.blocks.push(Block {
-                kind: BlockKind::Heading { level },
-                range: node.byte_range(),
-                content,
-                // tree-sitter-md opens no section for a setext heading: the
-                // talk finder computes it.
-                section: None,
-            });
-        }
-        "list_item" => {
-            let content = child_of_kind(cursor, "paragraph")
-                .and_then(inline_child)
-                .map(|n| first_line(text, n.byte_range()))
-                .unwrap_or(node.end_byte()..node.end_byte());
-            out.blocks.push(Block {
-                kind: BlockKind::ListItem { depth: list_depth },
-                range: node.byte_range(),
-                content,
-                section: None,
-            });
-            visit_children(cursor, text, list_depth.saturating_add(1), out);
-        }
-        "paragraph" => {
-            if list_depth == 0 {
+struct Walker<'a, 'o> {
+    text: &'a str,
+    reuse: Option<&'a Reuse<'a>>,
+    out: &'o mut Outline,
+}
+
+impl Walker<'_, '_> {
+    /// Visits the cursor's node; `section` is the range of the node's parent
+    /// when that is a `section`.
+    fn visit(&mut self, cursor: &mut TreeCursor, list_depth: u8, section: Option<TextRange>) {
+        let (text, out) = (self.text, &mut *self.out);
+        let node = cursor.node();
+        match node.kind() {
+            "atx_heading" => {
+                let level = node
+                    .child(0)
+                    .map(|m| m.kind())
+                    .and_then(|k| k.strip_prefix("atx_h"))
+                    .and_then(|k| k.chars().next())
+                    .and_then(|c| c.to_digit(10))
+                    .unwrap_or(1) as u8;
                 let content = child_of_kind(cursor, "inline")
                     .map(|n| n.byte_range())
-                    .unwrap_or(node.byte_range());
+                    .unwrap_or(node.end_byte()..node.end_byte());
                 out.blocks.push(Block {
-                    kind: BlockKind::Paragraph,
+                    kind: BlockKind::Heading { level },
+                    range: node.byte_range(),
+                    content,
+                    section,
+                });
+            }
+            "setext_heading" => {
+                let level = if child_of_kind(cursor, "setext_h2_underline").is_some() {
+                    2
+                } else {
+                    1
+                };
+                let content = child_of_kind(cursor, "paragraph")
+                    .and_then(inline_child)
+                    .map(|n| n.byte_range())
+                    .unwrap_or(node.start_byte()..node.start_byte());
+                out.blocks.push(Block {
+                    kind: BlockKind::Heading { level },
+                    range: node.byte_range(),
+                    content,
+                    // tree-sitter-md opens no section for a setext heading: the
+                    // talk finder computes it.
+                    section: None,
+                });
+            }
+            "list_item" => {
+                let content = child_of_kind(cursor, "paragraph")
+                    .and_then(inline_child)
+                    .map(|n| first_line(text, n.byte_range()))
+                    .unwrap_or(node.end_byte()..node.end_byte());
+                out.blocks.push(Block {
+                    kind: BlockKind::ListItem { depth: list_depth },
                     range: node.byte_range(),
                     content,
                     section: None,
                 });
+                self.visit_children(cursor, list_depth.saturating_add(1), None);
             }
-        }
-        "fenced_code_block" | "indented_code_block" => {
-            let fenced = node.kind() == "fenced_code_block";
-            if fenced && node.end_byte() >= text.len() {
-                let fences = count_children(cursor, "fenced_code_block_delimiter");
-                if fences == 1 {
-                    let after_fence = text[node.start_byte()..]
-                        .find('\n')
-                        .map_or(text.len(), |i| node.start_byte() + i + 1);
-                    out.unclosed_fence = Some(after_fence);
+            "paragraph" => {
+                if list_depth == 0 {
+                    let content = child_of_kind(cursor, "inline")
+                        .map(|n| n.byte_range())
+                        .unwrap_or(node.byte_range());
+                    out.blocks.push(Block {
+                        kind: BlockKind::Paragraph,
+                        range: node.byte_range(),
+                        content,
+                        section: None,
+                    });
                 }
             }
-            out.blocks.push(Block {
-                kind: BlockKind::Code { fenced },
+            "fenced_code_block" | "indented_code_block" => {
+                let fenced = node.kind() == "fenced_code_block";
+                if fenced && node.end_byte() >= text.len() {
+                    let fences = count_children(cursor, "fenced_code_block_delimiter");
+                    if fences == 1 {
+                        let after_fence = text[node.start_byte()..]
+                            .find('\n')
+                            .map_or(text.len(), |i| node.start_byte() + i + 1);
+                        out.unclosed_fence = Some(after_fence);
+                    }
+                }
+                out.blocks.push(Block {
+                    kind: BlockKind::Code { fenced },
+                    range: node.byte_range(),
+                    content: node.byte_range(),
+                    section: None,
+                })
+            }
+            "minus_metadata" | "plus_metadata" => out.blocks.push(Block {
+                kind: BlockKind::FrontMatter,
                 range: node.byte_range(),
                 content: node.byte_range(),
                 section: None,
-            })
-        }
-        "minus_metadata" | "plus_metadata" => out.blocks.push(Block {
-            kind: BlockKind::FrontMatter,
-            range: node.byte_range(),
-            content: node.byte_range(),
-            section: None,
-        }),
-        "html_block" => out.blocks.push(Block {
-            kind: BlockKind::Html,
-            range: node.byte_range(),
-            content: node.byte_range(),
-            section: None,
-        }),
-        "link_reference_definition" => {
-            let label = child_of_kind(cursor, "link_label").map(|n| n.byte_range());
-            let dest = child_of_kind(cursor, "link_destination").map(|n| n.byte_range());
-            if let (Some(label), Some(dest)) = (label, dest) {
-                out.link_definitions.push((node.byte_range(), label, dest));
-            }
-        }
-        // Inline content and markers hold no blocks.
-        "inline" | "block_continuation" | "pipe_table" => {}
-        kind => {
-            let section = (kind == "section").then(|| node.byte_range());
-            if cursor.goto_first_child() {
-                loop {
-                    visit(cursor, text, list_depth, section.clone(), out);
-                    if !cursor.goto_next_sibling() {
-                        break;
-                    }
+            }),
+            "html_block" => out.blocks.push(Block {
+                kind: BlockKind::Html,
+                range: node.byte_range(),
+                content: node.byte_range(),
+                section: None,
+            }),
+            "link_reference_definition" => {
+                let label = child_of_kind(cursor, "link_label").map(|n| n.byte_range());
+                let dest = child_of_kind(cursor, "link_destination").map(|n| n.byte_range());
+                if let (Some(label), Some(dest)) = (label, dest) {
+                    out.link_definitions.push((node.byte_range(), label, dest));
                 }
-                cursor.goto_parent();
+            }
+            // Inline content and markers hold no blocks.
+            "inline" | "block_continuation" | "pipe_table" => {}
+            kind => {
+                let section = (kind == "section").then(|| node.byte_range());
+                self.visit_children(cursor, list_depth, section);
             }
         }
     }
-}
 
-fn visit_children(cursor: &mut TreeCursor, text: &str, list_depth: u8, out: &mut Outline) {
-    if cursor.goto_first_child() {
-        loop {
-            visit(cursor, text, list_depth, None, out);
-            if !cursor.goto_next_sibling() {
-                break;
+    fn visit_children(
+        &mut self,
+        cursor: &mut TreeCursor,
+        list_depth: u8,
+        section: Option<TextRange>,
+    ) {
+        if cursor.goto_first_child() {
+            loop {
+                self.visit_child(cursor, list_depth, section.clone());
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            cursor.goto_parent();
+        }
+    }
+
+    /// Visits a child, or copies what the previous outline holds for it when
+    /// the step left it alone. A heading is always visited: its `section` is
+    /// its parent's range, which may have changed.
+    fn visit_child(&mut self, cursor: &mut TreeCursor, list_depth: u8, section: Option<TextRange>) {
+        if let Some(reuse) = self.reuse {
+            let node = cursor.node();
+            let (start, end) = (node.start_byte(), node.end_byte());
+            if start < end && node.kind() != "atx_heading" && reuse.step.is_clean(start, end) {
+                reuse.copy(start, end, self.out);
+                return;
             }
         }
-        cursor.goto_parent();
+        self.visit(cursor, list_depth, section)
     }
 }
 
@@ -282,4 +383,77 @@ pub fn lines(text: &str, range: TextRange) -> impl Iterator<Item = TextRange> + 
         let content = line.trim_end_matches(['\n', '\r']);
         Some(start..start + content.len())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, TextChange};
+    use crate::position::PositionEncoding::Utf8;
+    use proptest::prelude::*;
+
+    /// Markdown that moves blocks around: markers, fences, headings,
+    /// definitions, blank lines, lazy continuations.
+    const PIECES: &[&str] = &[
+        "- ",
+        "  - ",
+        "1. ",
+        "# ",
+        "### ",
+        "\n",
+        "\n\n",
+        "```\n",
+        "~~~",
+        "> ",
+        "    ",
+        "===\n",
+        "---\n",
+        "[x]: /y\n",
+        "<!-- c -->\n",
+        "talk (Ann Lee)",
+        "| a | b |\n",
+        "é",
+        "text ",
+    ];
+
+    fn notes() -> String {
+        let mut s = String::from("# Conf 2020\n\n");
+        for i in 0..6 {
+            s.push_str(&format!(
+                "## Talk {i} (Ann Lee)\n\n- point\n  - deeper [l](x.md)\n- other\n\n```\ncode\n```\n\n[d{i}]: /u\n\nProse line\nlazy line\n\n"
+            ));
+        }
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Chained incremental outlines equal a full walk after each edit.
+        #[test]
+        fn outline_after_an_edit_equals_a_full_walk(
+            edits in prop::collection::vec(
+                (0.0f64..1.0, 0usize..12, prop::collection::vec(prop::sample::select(PIECES), 0..3)),
+                1..10,
+            ),
+        ) {
+            let mut doc = Document::new(&notes(), 0);
+            let mut kept = (doc.syntax().id(), outline(doc.syntax(), &doc.text()));
+            for (version, (at, len, insert)) in edits.into_iter().enumerate() {
+                let text = doc.text();
+                let a = (at * text.len() as f64) as usize;
+                let (p, q) = (doc.position_at(a, Utf8), doc.position_at(a + len, Utf8));
+                doc.apply_changes(&[TextChange::replace(p, q, insert.concat())], version as i32, Utf8);
+                let text = doc.text();
+                let syntax = doc.syntax();
+                let full = outline(syntax, &text);
+                let step = syntax.step().filter(|s| s.from == kept.0);
+                if let Some(step) = step {
+                    let moved = outline_after(syntax, &text, &kept.1, step);
+                    prop_assert_eq!(format!("{moved:?}"), format!("{full:?}"));
+                }
+                kept = (syntax.id(), full);
+            }
+        }
+    }
 }

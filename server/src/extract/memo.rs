@@ -7,13 +7,19 @@
 //! so nothing needs invalidating: an edited piece has another key, an
 //! unchanged piece that moved keeps its key and is placed at its new
 //! offset. Only the pieces used by the latest run are kept.
+//!
+//! The block outline is kept too, with the id of the syntax it was read
+//! from: when the document's next syntax was made from that one by an
+//! incremental edit, only the nodes the edit changed are walked.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use xxhash_rust::xxh3::Xxh3;
 
+use super::blocks::{self, Outline};
 use super::inline::Piece;
+use crate::syntax::Syntax;
 
 #[derive(Clone, Debug, Default)]
 pub struct Memo {
@@ -24,6 +30,10 @@ pub struct Memo {
     /// Pieces computed and reused by the latest run.
     computed: usize,
     reused: usize,
+    /// The outline of the syntax with this id.
+    outline: Option<(u64, Outline)>,
+    /// Whether the latest outline was made from the previous one.
+    outline_moved: bool,
 }
 
 impl Memo {
@@ -62,6 +72,27 @@ impl Memo {
     /// Ends a run: what it used is what the next run may reuse.
     pub(super) fn finish(&mut self) {
         self.previous = std::mem::take(&mut self.current);
+    }
+
+    /// The outline of `syntax`: the kept one moved through the step that
+    /// made `syntax`, when it was made from the kept one's syntax.
+    pub(super) fn outline(&mut self, syntax: &Syntax, text: &str) -> Outline {
+        let kept = self.outline.take();
+        let (outline, moved) = match (kept, syntax.step()) {
+            (Some((id, kept)), _) if id == syntax.id() => (kept, true),
+            (Some((id, kept)), Some(step)) if step.from == id => {
+                (blocks::outline_after(syntax, text, &kept, step), true)
+            }
+            _ => (blocks::outline(syntax, text), false),
+        };
+        self.outline_moved = moved;
+        self.outline = Some((syntax.id(), outline.clone()));
+        outline
+    }
+
+    /// Whether the latest run's outline came from the previous run's.
+    pub fn outline_moved(&self) -> bool {
+        self.outline_moved
     }
 
     /// How many pieces the latest run computed and how many it reused.

@@ -57,7 +57,10 @@ fn extract_model(
     file_name: Option<&str>,
     mut memo: Option<&mut Memo>,
 ) -> FileModel {
-    let mut outline = blocks::outline(syntax, text);
+    let mut outline = match memo.as_deref_mut() {
+        Some(m) => m.outline(syntax, text),
+        None => blocks::outline(syntax, text),
+    };
     let mut model = FileModel::default();
 
     // A fence left open swallows the rest of the file: read what follows it

@@ -95,12 +95,7 @@ type Candidates = Arc<Vec<(PathBuf, u32)>>;
 
 /// The notes a link to the missing `resolved` (from a note in `dir`, with
 /// link text `text`) may have meant, best first, with their scores.
-pub fn note_candidates(
-    cx: &Context,
-    dir: &Path,
-    resolved: &Path,
-    text: &str,
-) -> Candidates {
+pub fn note_candidates(cx: &Context, dir: &Path, resolved: &Path, text: &str) -> Candidates {
     let key = (dir.to_path_buf(), resolved.to_path_buf(), text.to_string());
     let cache = &cx.candidates.found;
     if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
