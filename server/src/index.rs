@@ -1021,7 +1021,19 @@ pub struct IncrementalIndex {
     facts: Arc<Facts>,
     /// Per file: (facts signature, anchors signature).
     signatures: HashMap<Url, (u64, u64)>,
+    /// Facts published before `facts`, and the file updates made since
+    /// (in order). When a snapshot still holds `facts`, an update catches
+    /// these up once no snapshot holds them any more: it costs the updates,
+    /// where copying `facts` would cost the workspace.
+    spare: Option<(Arc<Facts>, Vec<FileUpdate>)>,
 }
+
+/// A file's update of the facts: URL, the file before, the file after.
+type FileUpdate = (Url, Option<Arc<NoteFile>>, Option<Arc<NoteFile>>);
+
+/// The most updates a spare is kept behind by: catching up with more would
+/// cost more than a copy.
+const SPARE_BEHIND: usize = 256;
 
 /// What [`IncrementalIndex::apply`] changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -1065,6 +1077,7 @@ impl IncrementalIndex {
             files: Arc::new(files.into_iter().map(|f| (f.url.clone(), f)).collect()),
             facts,
             signatures,
+            spare: None,
         }
     }
 
@@ -1123,13 +1136,42 @@ impl IncrementalIndex {
             all.sort_by(|a, b| a.url.cmp(&b.url));
             let known = self.facts.known_names.clone();
             self.facts = Arc::new(Facts::build(&all, known));
+            self.spare = None;
         } else if !facts_changed.is_empty() {
-            let facts = Arc::make_mut(&mut self.facts);
-            for (url, old, new) in &facts_changed {
-                facts.update(url, old.as_deref(), new.as_deref());
-            }
+            self.update_facts(facts_changed);
         }
         change
+    }
+
+    /// [`Facts::update`] for each of `updates`: in place when no snapshot
+    /// holds the facts; else on the spare, caught up, when no snapshot
+    /// holds that; else on a copy (the held facts become the spare).
+    fn update_facts(&mut self, updates: Vec<FileUpdate>) {
+        let apply = |facts: &mut Facts, updates: &[FileUpdate]| {
+            for (url, old, new) in updates {
+                facts.update(url, old.as_deref(), new.as_deref());
+            }
+        };
+        if let Some(facts) = Arc::get_mut(&mut self.facts) {
+            apply(facts, &updates);
+            if let Some((_, behind)) = &mut self.spare {
+                behind.extend(updates);
+                if behind.len() > SPARE_BEHIND {
+                    self.spare = None;
+                }
+            }
+            return;
+        }
+        let caught_up = self.spare.take().and_then(|(mut spare, behind)| {
+            apply(Arc::get_mut(&mut spare)?, &behind);
+            Some(spare)
+        });
+        let mut next = caught_up.unwrap_or_else(|| Arc::new((*self.facts).clone()));
+        if let Some(facts) = Arc::get_mut(&mut next) {
+            apply(facts, &updates);
+        }
+        let held = std::mem::replace(&mut self.facts, next);
+        self.spare = Some((held, updates));
     }
 }
 

@@ -11,7 +11,8 @@
 //! * the incrementally updated facts equal `Facts::build` over all files:
 //!   every field, the mentions, search lists and word indexes included,
 //!   in the same order (files also leave and come back; the snippets
-//!   change conferences, years, PEP, issue and library mentions);
+//!   change conferences, years, PEP, issue and library mentions; earlier
+//!   facts are held at times, as snapshots hold them);
 //! * every file's findings on the incremental snapshot equal those of a
 //!   snapshot built from scratch;
 //! * when the index says the edit changed nothing other files read
@@ -175,8 +176,19 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let mut index = IncrementalIndex::new(sorted(&current), known());
     let mut before = findings(&snapshot(index.files(), index.facts()));
 
+    // Facts still held by snapshots, as the server's requests hold them:
+    // the index then updates a spare or a copy, not the facts in place.
+    let mut held: Vec<Arc<Facts>> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         let version = step as i32 + 1;
+        match step % 5 {
+            0 | 3 => held.clear(),
+            1 => held.push(index.facts()),
+            _ => held.insert(0, index.facts()),
+        }
+        if held.len() > 1 && step % 2 == 0 {
+            held.remove(0);
+        }
         if let Op::Toggle { file } = *op {
             let (u, doc) = &docs[file];
             let edited_url = u.clone();
