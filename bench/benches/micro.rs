@@ -247,6 +247,42 @@ mod workspace {
         b.bench(|| talknotes_ls::index::Facts::build(&files, Default::default()));
     }
 
+    /// One speaker renamed in a note of 100, then back (two updates per
+    /// iteration): what `IncrementalIndex::apply` costs, with nothing
+    /// holding the facts (`free`) or with each edit's facts held by a
+    /// snapshot while the next is applied (`held`).
+    #[divan::bench(args = ["free", "held"])]
+    fn speaker_edit_update(b: Bencher, hold: &str) {
+        use talknotes_ls::index::IncrementalIndex;
+        let files = files();
+        let original = files
+            .iter()
+            .find(|f| f.model.talks.iter().any(|t| !t.speakers.is_empty()))
+            .expect("a note with a speaker")
+            .clone();
+        let speaker = original
+            .model
+            .talks
+            .iter()
+            .find_map(|t| t.speakers.first())
+            .expect("a speaker");
+        let mut text = original.text.to_string();
+        text.insert(speaker.range.end, 'x');
+        let renamed = Arc::new(NoteFile::analyse(original.url.clone(), &text, None));
+        let u = original.url.clone();
+        let mut index = IncrementalIndex::new(files, Default::default());
+        let mut snapshot = None;
+        b.bench_local(|| {
+            for file in [&renamed, &original] {
+                if hold == "held" {
+                    snapshot = Some(index.facts());
+                }
+                index.apply(std::slice::from_ref(&u), |_| Some(file.clone()));
+            }
+        });
+        drop(snapshot);
+    }
+
     /// Every rule on one note, against the facts of 100 notes.
     #[divan::bench(args = NOTES)]
     fn check(b: Bencher, which: &str) {

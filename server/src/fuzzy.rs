@@ -122,6 +122,64 @@ impl WordIndex {
         WordIndex { words }
     }
 
+    /// Replaces entries `at..at + n` (`removed`, their texts, n of them)
+    /// by entries with the texts `inserted`, and renumbers the entries after
+    /// them: the index then equals [`WordIndex::build`] over the list with
+    /// the same splice made. Costs the words of the texts given, plus one
+    /// pass over the ids when the number of entries changes.
+    pub fn splice<'a>(
+        &mut self,
+        at: usize,
+        removed: impl IntoIterator<Item = &'a str>,
+        inserted: impl IntoIterator<Item = &'a str>,
+    ) {
+        let mut gone = 0u32;
+        for (k, text) in removed.into_iter().enumerate() {
+            let id = (at + k) as u32;
+            gone += 1;
+            for w in words(text) {
+                let Ok(slot) = self.find(&w) else { continue };
+                let ids = &mut self.words[slot].1;
+                if let Ok(i) = ids.binary_search(&id) {
+                    ids.remove(i);
+                }
+                if ids.is_empty() {
+                    self.words.remove(slot);
+                }
+            }
+        }
+        let inserted: Vec<&str> = inserted.into_iter().collect();
+        let came = inserted.len() as u32;
+        if came != gone {
+            let after = at as u32 + gone;
+            for (_, ids) in &mut self.words {
+                let from = ids.partition_point(|&id| id < after);
+                for id in &mut ids[from..] {
+                    *id = *id - gone + came;
+                }
+            }
+        }
+        for (k, text) in inserted.into_iter().enumerate() {
+            let id = (at + k) as u32;
+            for w in words(text) {
+                match self.find(&w) {
+                    Ok(slot) => {
+                        let ids = &mut self.words[slot].1;
+                        if let Err(i) = ids.binary_search(&id) {
+                            ids.insert(i, id);
+                        }
+                    }
+                    Err(slot) => self.words.insert(slot, (w.into_boxed_str(), vec![id])),
+                }
+            }
+        }
+    }
+
+    /// Where `word` is in the sorted words (or would be).
+    fn find(&self, word: &str) -> Result<usize, usize> {
+        self.words.binary_search_by(|(w, _)| w.as_ref().cmp(word))
+    }
+
     /// Entries with a word starting with `prefix` (folded), each with
     /// whether one of its words is `prefix` exactly; at most `limit` of them
     /// (then the bool is true: there were more).
@@ -283,6 +341,44 @@ mod tests {
         assert_eq!(char_mask("ab") & !char_mask("Bad"), 0);
         assert_ne!(char_mask("xz") & !char_mask("Bad"), 0);
         assert_eq!(char_mask("e") & !char_mask("é"), 0);
+    }
+
+    /// Every splice of a list, made to the index, equals the index built
+    /// over the spliced list.
+    #[test]
+    fn splices_equal_a_fresh_build() {
+        let pool = [
+            "Ann One",
+            "Anna Two",
+            "Annie Three",
+            "Bob Four",
+            "Ann Ann",
+            "Pérez Bob",
+            "",
+            "  ",
+            "one two one",
+        ];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut list: Vec<&str> = Vec::new();
+        let mut index = WordIndex::default();
+        for _ in 0..2000 {
+            let at = next(list.len() + 1);
+            let remove = next(3).min(list.len() - at);
+            let inserted: Vec<&str> = (0..next(4)).map(|_| pool[next(pool.len())]).collect();
+            let removed: Vec<&str> = list.splice(at..at + remove, inserted.clone()).collect();
+            index.splice(at, removed, inserted);
+            assert_eq!(index, WordIndex::build(list.iter().copied()), "{list:?}");
+        }
+        // And down to nothing.
+        let all: Vec<&str> = std::mem::take(&mut list);
+        index.splice(0, all, []);
+        assert_eq!(index, WordIndex::default());
     }
 
     #[test]

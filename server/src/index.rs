@@ -273,6 +273,9 @@ pub struct Facts {
     pub issues: HashMap<(IssueTracker, u32), Vec<Mention>>,
     /// Library name, lower case → its mentions (`model.libraries`).
     pub libraries: HashMap<String, Vec<Mention>>,
+    /// Library name, lower case → how often each spelling of it is
+    /// written (what [`LibraryEntry::name`] is chosen by).
+    pub library_spellings: HashMap<String, HashMap<String, usize>>,
     /// Every speaker, for completion and workspace symbols.
     pub speaker_list: Vec<SpeakerEntry>,
     pub speaker_words: WordIndex,
@@ -385,6 +388,99 @@ pub fn conference_label(file: &NoteFile) -> ConferenceLabel {
     }
 }
 
+/// A file's PEP mentions: (number, index into `model.peps`).
+fn pep_keys(f: &NoteFile) -> impl Iterator<Item = (u32, usize)> + '_ {
+    f.model.peps.iter().enumerate().map(|(i, p)| (p.number, i))
+}
+
+/// A file's well-formed issue mentions: (key, index into `model.issues`).
+fn issue_keys(f: &NoteFile) -> impl Iterator<Item = ((IssueTracker, u32), usize)> + '_ {
+    f.model
+        .issues
+        .iter()
+        .enumerate()
+        .filter_map(|(i, issue)| Some((issue_key(issue.tracker, issue.number?), i)))
+}
+
+/// A file's talks as the talk list holds them, in file order.
+fn talk_entries(f: &NoteFile, label: &ConferenceLabel) -> Vec<TalkEntry> {
+    f.model
+        .talks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| TalkEntry {
+            mask: char_mask(&t.title),
+            title: t.title.clone(),
+            url: f.url.clone(),
+            talk: i,
+            speakers: t
+                .speakers
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            conference: label.label.clone(),
+        })
+        .collect()
+}
+
+/// Takes `url`'s mentions out of the lists of `keys` (dropping lists left
+/// empty).
+fn remove_mentions<K: Hash + Eq>(
+    map: &mut HashMap<K, Vec<Mention>>,
+    keys: impl Iterator<Item = K>,
+    url: &Url,
+) {
+    for key in keys {
+        if let Some(mentions) = map.get_mut(&key) {
+            mentions.retain(|m| m.url != *url);
+            if mentions.is_empty() {
+                map.remove(&key);
+            }
+        }
+    }
+}
+
+/// Adds a mention in order: by URL, then index.
+fn insert_mention(mentions: &mut Vec<Mention>, url: &Url, index: usize) {
+    let at = mentions.partition_point(|m| (&m.url, m.index) < (url, index));
+    mentions.insert(
+        at,
+        Mention {
+            url: url.clone(),
+            index,
+        },
+    );
+}
+
+/// Puts `entry` at `at` (a binary search of `list` by the entry's key) —
+/// replacing, inserting or, for None, removing it — and keeps `words`, the
+/// word index of `list`, in step.
+fn splice_entry<T: Searchable>(
+    list: &mut Vec<T>,
+    words: &mut WordIndex,
+    at: Result<usize, usize>,
+    entry: Option<T>,
+) {
+    match (at, entry) {
+        (Ok(i), Some(entry)) => {
+            if list[i].text() != entry.text() {
+                words.splice(i, [list[i].text()], [entry.text()]);
+            }
+            list[i] = entry;
+        }
+        (Ok(i), None) => {
+            let gone = list.remove(i);
+            words.splice(i, [gone.text()], []);
+        }
+        (Err(i), Some(entry)) => {
+            words.splice(i, [], [entry.text()]);
+            list.insert(i, entry);
+        }
+        (Err(_), None) => {}
+    }
+}
+
 impl Facts {
     pub fn build(files: &[Arc<NoteFile>], known_names: HashSet<String>) -> Facts {
         let mut facts = Facts {
@@ -431,120 +527,189 @@ impl Facts {
         facts
     }
 
-    /// [`Facts::build_search_lists`] again, after [`Facts::update`].
-    pub fn refresh_search_lists(&mut self, files: &[Arc<NoteFile>]) {
-        self.conferences.clear();
-        self.peps.clear();
-        self.issues.clear();
-        self.libraries.clear();
-        self.speaker_list.clear();
-        self.talk_list.clear();
-        self.library_list.clear();
-        self.build_search_lists(files);
-    }
-
     /// Mentions by key, and the lists completion and workspace symbols
     /// search (with their word indexes).
     fn build_search_lists(&mut self, files: &[Arc<NoteFile>]) {
-        let mut spellings: HashMap<String, HashMap<String, usize>> = HashMap::new();
         for f in files {
             let label = conference_label(f);
-            for (i, p) in f.model.peps.iter().enumerate() {
-                self.peps.entry(p.number).or_default().push(Mention {
-                    url: f.url.clone(),
-                    index: i,
-                });
-            }
-            for (i, issue) in f.model.issues.iter().enumerate() {
-                if let Some(n) = issue.number {
-                    self.issues
-                        .entry(issue_key(issue.tracker, n))
-                        .or_default()
-                        .push(Mention {
-                            url: f.url.clone(),
-                            index: i,
-                        });
-                }
-            }
-            for (i, l) in f.model.libraries.iter().enumerate() {
-                let key = l.name.to_lowercase();
-                *spellings
-                    .entry(key.clone())
-                    .or_default()
-                    .entry(l.name.clone())
-                    .or_default() += 1;
-                self.libraries.entry(key).or_default().push(Mention {
-                    url: f.url.clone(),
-                    index: i,
-                });
-            }
-            for (i, t) in f.model.talks.iter().enumerate() {
-                self.talk_list.push(TalkEntry {
-                    mask: char_mask(&t.title),
-                    title: t.title.clone(),
-                    url: f.url.clone(),
-                    talk: i,
-                    speakers: t
-                        .speakers
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" and "),
-                    conference: label.label.clone(),
-                });
-            }
+            self.add_mentions(f);
+            self.talk_list.extend(talk_entries(f, &label));
             self.conferences.insert(f.url.clone(), label);
         }
 
         let mut names: Vec<&String> = self.speakers.keys().collect();
         names.sort();
-        for name in names {
-            let places = &self.speakers[name];
-            let mut confs: Vec<&ConferenceLabel> = places
-                .iter()
-                .filter_map(|p| self.conferences.get(&p.url))
-                .collect();
-            confs.sort_by(|a, b| b.year.cmp(&a.year).then(a.label.cmp(&b.label)));
-            let mut conferences: Vec<String> = Vec::new();
-            for c in &confs {
-                if !conferences.contains(&c.label) {
-                    conferences.push(c.label.clone());
-                }
-            }
-            let latest = places
-                .iter()
-                .max_by(|a, b| {
-                    let year = |p: &Place| self.conferences.get(&p.url).and_then(|c| c.year);
-                    year(a).cmp(&year(b)).then_with(|| b.url.cmp(&a.url))
-                })
-                .cloned();
-            self.speaker_list.push(SpeakerEntry {
-                name: name.clone(),
-                mask: char_mask(name),
-                count: places.len(),
-                latest_year: confs.first().and_then(|c| c.year),
-                conferences,
-                latest,
-            });
-        }
-
-        let mut libs: Vec<(&String, &Vec<Mention>)> = self.libraries.iter().collect();
-        libs.sort_by(|a, b| a.0.cmp(b.0));
-        for (key, mentions) in libs {
-            let name = spellings
-                .get(key)
-                .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
-                .map(|(n, _)| n.clone())
-                .unwrap_or_else(|| key.clone());
-            self.library_list.push(LibraryEntry {
-                mask: char_mask(&name),
-                name,
-                count: mentions.len(),
-            });
-        }
+        self.speaker_list = names
+            .into_iter()
+            .filter_map(|name| self.speaker_entry(name))
+            .collect();
+        let mut keys: Vec<&String> = self.libraries.keys().collect();
+        keys.sort();
+        self.library_list = keys
+            .into_iter()
+            .filter_map(|key| self.library_entry(key))
+            .collect();
         self.speaker_words = WordIndex::build(self.speaker_list.iter().map(|e| e.name.as_str()));
         self.talk_words = WordIndex::build(self.talk_list.iter().map(|e| e.title.as_str()));
         self.library_words = WordIndex::build(self.library_list.iter().map(|e| e.name.as_str()));
+    }
+
+    /// The completion and symbols entry of speaker `name`, from their
+    /// places and the conferences of the files they are in; None when the
+    /// workspace no longer names them.
+    fn speaker_entry(&self, name: &str) -> Option<SpeakerEntry> {
+        let places = self.speakers.get(name)?;
+        let mut confs: Vec<&ConferenceLabel> = places
+            .iter()
+            .filter_map(|p| self.conferences.get(&p.url))
+            .collect();
+        confs.sort_by(|a, b| b.year.cmp(&a.year).then(a.label.cmp(&b.label)));
+        let mut conferences: Vec<String> = Vec::new();
+        for c in &confs {
+            if !conferences.contains(&c.label) {
+                conferences.push(c.label.clone());
+            }
+        }
+        let latest = places
+            .iter()
+            .max_by(|a, b| {
+                let year = |p: &Place| self.conferences.get(&p.url).and_then(|c| c.year);
+                year(a).cmp(&year(b)).then_with(|| b.url.cmp(&a.url))
+            })
+            .cloned();
+        Some(SpeakerEntry {
+            name: name.to_string(),
+            mask: char_mask(name),
+            count: places.len(),
+            latest_year: confs.first().and_then(|c| c.year),
+            conferences,
+            latest,
+        })
+    }
+
+    /// The completion entry of library `key` (lower case): the spelling
+    /// the workspace uses most (ties: the first in byte order); None when
+    /// nothing mentions it any more.
+    fn library_entry(&self, key: &str) -> Option<LibraryEntry> {
+        let mentions = self.libraries.get(key)?;
+        let name = self
+            .library_spellings
+            .get(key)
+            .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
+            .map(|(n, _)| n.clone())
+            .unwrap_or_else(|| key.to_string());
+        Some(LibraryEntry {
+            mask: char_mask(&name),
+            name,
+            count: mentions.len(),
+        })
+    }
+
+    /// Adds the PEP, issue and library mentions of `f` where
+    /// [`Facts::build`] has them: by URL, then index.
+    fn add_mentions(&mut self, f: &NoteFile) {
+        for (key, index) in pep_keys(f) {
+            insert_mention(self.peps.entry(key).or_default(), &f.url, index);
+        }
+        for (key, index) in issue_keys(f) {
+            insert_mention(self.issues.entry(key).or_default(), &f.url, index);
+        }
+        for (index, l) in f.model.libraries.iter().enumerate() {
+            let key = l.name.to_lowercase();
+            *self
+                .library_spellings
+                .entry(key.clone())
+                .or_default()
+                .entry(l.name.clone())
+                .or_default() += 1;
+            insert_mention(self.libraries.entry(key).or_default(), &f.url, index);
+        }
+    }
+
+    /// [`Facts::update`] for the mentions, conferences and search lists
+    /// (with their word indexes): `names` are the speakers of `old` and
+    /// `new`, whose places [`Facts::update`] has brought up to date.
+    fn update_search_lists(
+        &mut self,
+        url: &Url,
+        old: Option<&NoteFile>,
+        new: Option<&NoteFile>,
+        names: &HashSet<String>,
+    ) {
+        let mut libraries: HashSet<String> = HashSet::new();
+        if let Some(old) = old {
+            remove_mentions(&mut self.peps, pep_keys(old).map(|(k, _)| k), url);
+            remove_mentions(&mut self.issues, issue_keys(old).map(|(k, _)| k), url);
+            let keys = old.model.libraries.iter().map(|l| l.name.to_lowercase());
+            remove_mentions(&mut self.libraries, keys, url);
+            for l in &old.model.libraries {
+                let key = l.name.to_lowercase();
+                if let Some(spellings) = self.library_spellings.get_mut(&key) {
+                    if let Some(n) = spellings.get_mut(&l.name) {
+                        *n -= 1;
+                        if *n == 0 {
+                            spellings.remove(&l.name);
+                        }
+                    }
+                    if spellings.is_empty() {
+                        self.library_spellings.remove(&key);
+                    }
+                }
+                libraries.insert(key);
+            }
+            self.conferences.remove(url);
+        }
+        let label = new.map(conference_label);
+        if let Some(new) = new {
+            self.add_mentions(new);
+            libraries.extend(new.model.libraries.iter().map(|l| l.name.to_lowercase()));
+        }
+        if let Some(label) = &label {
+            self.conferences.insert(url.clone(), label.clone());
+        }
+
+        // The file's talks: one run of the list, which is in URL order.
+        let start = self.talk_list.partition_point(|e| e.url < *url);
+        let end = start + self.talk_list[start..].partition_point(|e| e.url == *url);
+        let talks = match (new, &label) {
+            (Some(new), Some(label)) => talk_entries(new, label),
+            _ => Vec::new(),
+        };
+        let same_titles = end - start == talks.len()
+            && self.talk_list[start..end]
+                .iter()
+                .zip(&talks)
+                .all(|(a, b)| a.title == b.title);
+        let came = talks.len();
+        let removed: Vec<TalkEntry> = self.talk_list.splice(start..end, talks).collect();
+        if !same_titles {
+            self.talk_words.splice(
+                start,
+                removed.iter().map(|e| e.title.as_str()),
+                self.talk_list[start..start + came]
+                    .iter()
+                    .map(|e| e.title.as_str()),
+            );
+        }
+
+        let mut names: Vec<&String> = names.iter().collect();
+        names.sort();
+        for name in names {
+            let entry = self.speaker_entry(name);
+            let at = self
+                .speaker_list
+                .binary_search_by(|e| e.name.as_str().cmp(name));
+            splice_entry(&mut self.speaker_list, &mut self.speaker_words, at, entry);
+        }
+        let mut keys: Vec<String> = libraries.into_iter().collect();
+        keys.sort();
+        for key in keys {
+            let entry = self.library_entry(&key);
+            let at = self
+                .library_list
+                .binary_search_by(|e| e.name.to_lowercase().cmp(&key));
+            splice_entry(&mut self.library_list, &mut self.library_words, at, entry);
+        }
     }
 
     /// Title keys close to `key`: equal, one a word-prefix of the other
@@ -681,8 +846,10 @@ impl Facts {
     /// Updates the facts for one file: `old` is what they were built with
     /// for its URL (None: the file was not there), `new` what replaces it
     /// (None: the file is gone). The result equals [`Facts::build`] over
-    /// the new set of files (`tests/incremental.rs` checks it), at the
-    /// cost of the file's talks and the speakers whose counts changed.
+    /// the new set of files (`tests/incremental_index.rs` checks it), at
+    /// the cost of the file's talks, mentions and speakers (and, when the
+    /// number of list entries changes, one pass over the ids of a word
+    /// index): the search lists are spliced, not rebuilt.
     pub fn update(&mut self, url: &Url, old: Option<&NoteFile>, new: Option<&NoteFile>) {
         let mut names: HashSet<String> = HashSet::new();
         let mut first_words: HashSet<String> = HashSet::new();
@@ -776,6 +943,7 @@ impl Facts {
                 });
             }
         }
+        self.update_search_lists(url, old, new, &names);
         self.update_typos(&names);
     }
 
@@ -853,7 +1021,19 @@ pub struct IncrementalIndex {
     facts: Arc<Facts>,
     /// Per file: (facts signature, anchors signature).
     signatures: HashMap<Url, (u64, u64)>,
+    /// Facts published before `facts`, and the file updates made since
+    /// (in order). When a snapshot still holds `facts`, an update catches
+    /// these up once no snapshot holds them any more: it costs the updates,
+    /// where copying `facts` would cost the workspace.
+    spare: Option<(Arc<Facts>, Vec<FileUpdate>)>,
 }
+
+/// A file's update of the facts: URL, the file before, the file after.
+type FileUpdate = (Url, Option<Arc<NoteFile>>, Option<Arc<NoteFile>>);
+
+/// The most updates a spare is kept behind by: catching up with more would
+/// cost more than a copy.
+const SPARE_BEHIND: usize = 256;
 
 /// What [`IncrementalIndex::apply`] changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -897,6 +1077,7 @@ impl IncrementalIndex {
             files: Arc::new(files.into_iter().map(|f| (f.url.clone(), f)).collect()),
             facts,
             signatures,
+            spare: None,
         }
     }
 
@@ -955,19 +1136,42 @@ impl IncrementalIndex {
             all.sort_by(|a, b| a.url.cmp(&b.url));
             let known = self.facts.known_names.clone();
             self.facts = Arc::new(Facts::build(&all, known));
+            self.spare = None;
         } else if !facts_changed.is_empty() {
-            let facts = Arc::make_mut(&mut self.facts);
-            for (url, old, new) in &facts_changed {
-                facts.update(url, old.as_deref(), new.as_deref());
-            }
-            // The editor features' lists (mentions, completion and symbol
-            // lists with their word indexes) are rebuilt from the models:
-            // linear in the mentions, no parsing.
-            let mut all: Vec<Arc<NoteFile>> = self.files.values().cloned().collect();
-            all.sort_by(|a, b| a.url.cmp(&b.url));
-            facts.refresh_search_lists(&all);
+            self.update_facts(facts_changed);
         }
         change
+    }
+
+    /// [`Facts::update`] for each of `updates`: in place when no snapshot
+    /// holds the facts; else on the spare, caught up, when no snapshot
+    /// holds that; else on a copy (the held facts become the spare).
+    fn update_facts(&mut self, updates: Vec<FileUpdate>) {
+        let apply = |facts: &mut Facts, updates: &[FileUpdate]| {
+            for (url, old, new) in updates {
+                facts.update(url, old.as_deref(), new.as_deref());
+            }
+        };
+        if let Some(facts) = Arc::get_mut(&mut self.facts) {
+            apply(facts, &updates);
+            if let Some((_, behind)) = &mut self.spare {
+                behind.extend(updates);
+                if behind.len() > SPARE_BEHIND {
+                    self.spare = None;
+                }
+            }
+            return;
+        }
+        let caught_up = self.spare.take().and_then(|(mut spare, behind)| {
+            apply(Arc::get_mut(&mut spare)?, &behind);
+            Some(spare)
+        });
+        let mut next = caught_up.unwrap_or_else(|| Arc::new((*self.facts).clone()));
+        if let Some(facts) = Arc::get_mut(&mut next) {
+            apply(facts, &updates);
+        }
+        let held = std::mem::replace(&mut self.facts, next);
+        self.spare = Some((held, updates));
     }
 }
 

@@ -8,7 +8,11 @@
 //!
 //! * the model extracted from the incrementally reparsed syntax equals the
 //!   model of a fresh parse;
-//! * the incrementally updated facts equal `Facts::build` over all files;
+//! * the incrementally updated facts equal `Facts::build` over all files:
+//!   every field, the mentions, search lists and word indexes included,
+//!   in the same order (files also leave and come back; the snippets
+//!   change conferences, years, PEP, issue and library mentions; earlier
+//!   facts are held at times, as snapshots hold them);
 //! * every file's findings on the incremental snapshot equal those of a
 //!   snapshot built from scratch;
 //! * when the index says the edit changed nothing other files read
@@ -48,6 +52,11 @@ const FILES: &[(&str, &str)] = &[
          - Async Today - Ann Lee\n\n# Keynote: Ann Lee\n",
     ),
     (
+        "0.md",
+        "# PyCon US 2018\n\n## Packaging Today (Ann Lee)\n\n* `requests` and bpo-12345\n\
+         * pip install attrs, PEP 8\n",
+    ),
+    (
         "d.md",
         "# DjangoCon 2016\n\n## Async Today (Ann Leee)\n\n[back](b.md#nothing) and [c](c.md)\n",
     ),
@@ -68,6 +77,18 @@ const SNIPPETS: &[&str] = &[
     "[x](a.md#grok-the-gil-victor-stinner)",
     "[y](d.md#async-today-ann-leee)",
     "PEP 8",
+    "PEP 484",
+    "`requests`",
+    "`Requests`",
+    "`attrs`",
+    " pip install attrs\n",
+    "bpo-12345",
+    "gh-100",
+    "Issue 12345",
+    "# PyCon US 2019\n",
+    "EuroPython 2020",
+    " 2021",
+    "\n## Grok the GIL (Ann Lee)\n",
     "x",
     "\n",
     "# ",
@@ -88,6 +109,10 @@ enum Op {
         at: f64,
         len: usize,
     },
+    /// The file leaves the workspace, or comes back (with the text it had).
+    Toggle {
+        file: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -96,6 +121,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(file, at, snippet)| Op::Insert { file, at, snippet }),
         2 => (0..FILES.len(), 0.0..1.0f64, 1..24usize)
             .prop_map(|(file, at, len)| Op::Delete { file, at, len }),
+        1 => (0..FILES.len()).prop_map(|file| Op::Toggle { file }),
     ]
 }
 
@@ -150,8 +176,36 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let mut index = IncrementalIndex::new(sorted(&current), known());
     let mut before = findings(&snapshot(index.files(), index.facts()));
 
+    // Facts still held by snapshots, as the server's requests hold them:
+    // the index then updates a spare or a copy, not the facts in place.
+    let mut held: Vec<Arc<Facts>> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         let version = step as i32 + 1;
+        match step % 5 {
+            0 | 3 => held.clear(),
+            1 => held.push(index.facts()),
+            _ => held.insert(0, index.facts()),
+        }
+        if held.len() > 1 && step % 2 == 0 {
+            held.remove(0);
+        }
+        if let Op::Toggle { file } = *op {
+            let (u, doc) = &docs[file];
+            let edited_url = u.clone();
+            if current.remove(u).is_none() {
+                let f = NoteFile::from_syntax(u.clone(), &doc.text(), doc.syntax(), Some(version));
+                current.insert(u.clone(), Arc::new(f));
+            }
+            let change = index.apply(std::slice::from_ref(&edited_url), |u| {
+                current.get(u).cloned()
+            });
+            prop_assert_eq!(&change.files, &vec![edited_url.clone()]);
+            prop_assert!(change.cross_file, "a file came or went");
+            let scratch = Facts::build(&sorted(&current), known());
+            prop_assert_eq!(&*index.facts(), &scratch, "facts after {:?}", op);
+            before = findings(&snapshot(index.files(), index.facts()));
+            continue;
+        }
         let (file, start, end, insert) = match *op {
             Op::Insert { file, at, snippet } => {
                 let text = docs[file].1.text();
@@ -164,6 +218,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                 let b = floor_boundary(&text, a + len);
                 (file, a, b, "")
             }
+            Op::Toggle { .. } => unreachable!("handled above"),
         };
         let (u, doc) = &mut docs[file];
         let text = doc.text();
@@ -204,7 +259,9 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                 if *u == edited_url {
                     continue;
                 }
-                let was = &before[u];
+                let Some(was) = before.get(u) else {
+                    continue;
+                };
                 let points_into_edited = was
                     .iter()
                     .chain(now)
