@@ -165,7 +165,7 @@ impl Snapshot {
         roots: Vec<PathBuf>,
     ) -> Snapshot {
         Snapshot {
-            files: Arc::new(files.into_iter().map(|f| (f.url.clone(), f)).collect()),
+            files: Arc::new(files.into_iter().map(|f| ((*f.url).clone(), f)).collect()),
             facts,
             peps,
             settings,

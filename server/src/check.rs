@@ -304,9 +304,7 @@ struct Report<'a> {
 }
 
 fn line_col(file: &NoteFile, offset: usize) -> (u32, u32) {
-    let p = file
-        .lines
-        .position(&file.text, offset, PositionEncoding::Utf32);
+    let p = file.position(offset, PositionEncoding::Utf32);
     (p.line + 1, p.character + 1)
 }
 
@@ -466,7 +464,8 @@ impl<'a> Report<'a> {
                 .lines
                 .line_start(item.start.0 as usize - 1)
                 .unwrap_or(0);
-            let line_text = item.file.text[line_start..]
+            let text = item.file.text();
+            let line_text = text[line_start..]
                 .split('\n')
                 .next()
                 .unwrap_or("")

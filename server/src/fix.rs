@@ -66,20 +66,18 @@ pub fn plan(checked: &Checked) -> Vec<FilePlan> {
                     .iter()
                     .map(|e| (e.range.clone(), e.new_text.as_str())),
             );
-            let p = file
-                .lines
-                .position(&file.text, f.range.start, PositionEncoding::Utf32);
+            let p = file.position(f.range.start, PositionEncoding::Utf32);
             fixes.push((p.line + 1, p.character + 1, fix.title.clone()));
         }
         if edits.is_empty() {
             continue;
         }
         edits.sort_by_key(|(r, _)| r.start);
-        let mut new_text = file.text.to_string();
+        let mut new_text = file.text().to_string();
         for (r, t) in edits.iter().rev() {
             new_text.replace_range(r.clone(), t);
         }
-        if new_text != *file.text {
+        if new_text != *file.text() {
             plans.push(FilePlan {
                 file: file.clone(),
                 path,
@@ -160,7 +158,7 @@ pub fn replace_if_unchanged(
 /// A unified diff of one plan, with paths relative to `cwd`.
 pub fn diff(plan: &FilePlan, cwd: &Path) -> String {
     let shown = display(cwd, &plan.path);
-    similar::TextDiff::from_lines(&*plan.file.text, plan.new_text.as_str())
+    similar::TextDiff::from_lines(&*plan.file.text(), plan.new_text.as_str())
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{shown}"), &format!("b/{shown}"))
@@ -212,7 +210,7 @@ fn run_inner(opts: &FixOptions, out: &mut dyn Write, err: &mut dyn Write) -> any
     let (mut fixed, mut fixed_files, mut failed) = (0, 0, false);
     for p in &plans {
         let shown = display(&cwd, &p.path);
-        match write_fixed(&p.path, &p.file.text, &p.new_text) {
+        match write_fixed(&p.path, &p.file.text(), &p.new_text) {
             Ok(Outcome::Written) => {
                 fixed += p.fixes.len();
                 fixed_files += 1;

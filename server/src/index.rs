@@ -1,6 +1,7 @@
 //! The workspace: every notes file's model, keyed by URL, and the
 //! cross-file facts the rules compare a file against.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,16 +13,35 @@ use crate::extract::{self, title_key};
 use crate::fuzzy::{char_mask, Searchable, WordIndex};
 use crate::index_cache::Stamp;
 use crate::model::{FileModel, IssueTracker, TextRange};
-use crate::position::LineIndex;
+use crate::position::{LineIndex, Position, PositionEncoding};
 use crate::syntax::Syntax;
 use std::hash::{Hash, Hasher};
+
+/// A note's text. Open documents (and `--check`) hold it as is; the notes
+/// the server reads from disk hold it LZ4-compressed, since a feature reads
+/// them rarely (a reference, a rename, a moved file) and a 6 KB note unpacks
+/// in microseconds, while the workspace's texts are its largest part.
+#[derive(Debug)]
+enum NoteText {
+    Plain(Arc<str>),
+    /// `lz4_flex::compress_prepend_size` of valid UTF-8.
+    Packed(Box<[u8]>),
+}
+
+impl NoteText {
+    fn packed(text: &str) -> NoteText {
+        NoteText::Packed(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+    }
+}
 
 /// One analysed notes file: its text, line index and model.
 #[derive(Debug)]
 pub struct NoteFile {
-    pub url: Url,
+    /// Shared by every fact that points into this file (mentions, places,
+    /// talk entries): one URL per file, not one per mention.
+    pub url: Arc<Url>,
     pub path: Option<PathBuf>,
-    pub text: Arc<str>,
+    text: NoteText,
     pub lines: LineIndex,
     pub model: FileModel,
     /// The document version for open documents; None for files read from disk.
@@ -45,8 +65,8 @@ impl NoteFile {
     pub fn unanalysed(url: Url, version: i32) -> NoteFile {
         NoteFile {
             path: url.to_file_path().ok(),
-            url,
-            text: Arc::from(""),
+            url: Arc::new(url),
+            text: NoteText::Plain(Arc::from("")),
             lines: LineIndex::new(""),
             model: FileModel::default(),
             version: Some(version),
@@ -75,9 +95,9 @@ impl NoteFile {
         let model = extract::extract_with(text, syntax, name.as_deref(), memo);
         NoteFile {
             lines: LineIndex::new(text),
-            text: Arc::from(text),
+            text: NoteText::Plain(Arc::from(text)),
             path,
-            url,
+            url: Arc::new(url),
             model,
             version,
             disk: None,
@@ -90,18 +110,53 @@ impl NoteFile {
         NoteFile {
             path: url.to_file_path().ok(),
             lines: LineIndex::new(text),
-            text: Arc::from(text),
-            url,
+            text: NoteText::packed(text),
+            url: Arc::new(url),
             model,
             version: None,
             disk: Some(disk),
         }
     }
 
-    /// Records the stamp of the disk bytes this file was analysed from.
+    /// Records the stamp of the disk bytes this file was analysed from, and
+    /// packs its text: the server reads it from disk because it is not open.
     pub fn with_disk(mut self, disk: Stamp) -> NoteFile {
         self.disk = Some(disk);
+        if let NoteText::Plain(text) = &self.text {
+            self.text = NoteText::packed(text);
+        }
         self
+    }
+
+    /// The text the model was built from (unpacked when the file holds it
+    /// packed: bind it once where it is read many times).
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.text {
+            NoteText::Plain(text) => Cow::Borrowed(text),
+            NoteText::Packed(bytes) => {
+                // Packed from a &str, and lz4_flex's safe decoder returns
+                // exactly the packed bytes or an error.
+                let bytes = lz4_flex::decompress_size_prepended(bytes).unwrap_or_default();
+                Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+            }
+        }
+    }
+
+    /// `offset`'s position in `enc`; unpacks a packed text only when the
+    /// line is not all ASCII.
+    pub fn position(&self, offset: usize, enc: PositionEncoding) -> Position {
+        match &self.text {
+            NoteText::Packed(_) => self
+                .lines
+                .ascii_position(offset)
+                .unwrap_or_else(|| self.lines.position(&self.text(), offset, enc)),
+            NoteText::Plain(text) => self.lines.position(text, offset, enc),
+        }
+    }
+
+    /// The text's length in bytes, without unpacking it.
+    pub fn text_len(&self) -> usize {
+        self.lines.text_len()
     }
 
     /// A hash of what this file contributes to [`Facts`]: when an edit leaves
@@ -184,7 +239,7 @@ pub struct Workspace {
 impl Workspace {
     pub fn insert(&self, file: NoteFile) -> Arc<NoteFile> {
         let file = Arc::new(file);
-        self.files.insert(file.url.clone(), file.clone());
+        self.files.insert((*file.url).clone(), file.clone());
         self.mark_changed(&file.url);
         file
     }
@@ -236,7 +291,7 @@ impl Workspace {
 /// byte ranges, so an edit that only moves text keeps them valid.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Place {
-    pub url: Url,
+    pub url: Arc<Url>,
     pub talk: usize,
     pub speaker: usize,
 }
@@ -256,7 +311,7 @@ pub struct Facts {
     /// Speaker name as written → where it is written as a speaker.
     pub speakers: HashMap<String, Vec<Place>>,
     /// Loose title key → talks with that title (url, talk index).
-    pub talks: HashMap<String, Vec<(Url, usize)>>,
+    pub talks: HashMap<String, Vec<(Arc<Url>, usize)>>,
     /// First word of a title key → keys, to find near titles quickly.
     pub talk_keys_by_first_word: HashMap<String, Vec<String>>,
     /// Known good spellings of people's names (PEP authors, catalogs).
@@ -264,9 +319,9 @@ pub struct Facts {
     /// A speaker spelling → the better attested spelling a typo away.
     pub speaker_typos: HashMap<String, String>,
     /// Paths of the notes files in the workspace.
-    pub paths: HashMap<PathBuf, Url>,
+    pub paths: HashMap<PathBuf, Arc<Url>>,
     /// Each file's conference, as shown to a person (`PyCon US 2017`).
-    pub conferences: HashMap<Url, ConferenceLabel>,
+    pub conferences: HashMap<Arc<Url>, ConferenceLabel>,
     /// PEP number → its mentions (indices into each file's `model.peps`).
     pub peps: HashMap<u32, Vec<Mention>>,
     /// CPython issue → its mentions (`model.issues`); `Issue N` counts as `bpo-N`.
@@ -291,7 +346,7 @@ pub struct Facts {
 /// (`peps`, `issues` or `libraries`) — no byte range, like [`Place`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Mention {
-    pub url: Url,
+    pub url: Arc<Url>,
     pub index: usize,
 }
 
@@ -320,7 +375,7 @@ pub struct SpeakerEntry {
 pub struct TalkEntry {
     pub title: String,
     pub mask: u64,
-    pub url: Url,
+    pub url: Arc<Url>,
     pub talk: usize,
     /// `Ada Example and Bob Sample`; empty when none is noted.
     pub speakers: String,
@@ -433,7 +488,7 @@ fn remove_mentions<K: Hash + Eq>(
 ) {
     for key in keys {
         if let Some(mentions) = map.get_mut(&key) {
-            mentions.retain(|m| m.url != *url);
+            mentions.retain(|m| *m.url != *url);
             if mentions.is_empty() {
                 map.remove(&key);
             }
@@ -442,7 +497,7 @@ fn remove_mentions<K: Hash + Eq>(
 }
 
 /// Adds a mention in order: by URL, then index.
-fn insert_mention(mentions: &mut Vec<Mention>, url: &Url, index: usize) {
+fn insert_mention(mentions: &mut Vec<Mention>, url: &Arc<Url>, index: usize) {
     let at = mentions.partition_point(|m| (&m.url, m.index) < (url, index));
     mentions.insert(
         at,
@@ -665,12 +720,15 @@ impl Facts {
             libraries.extend(new.model.libraries.iter().map(|l| l.name.to_lowercase()));
         }
         if let Some(label) = &label {
-            self.conferences.insert(url.clone(), label.clone());
+            self.conferences.insert(
+                new.map_or_else(|| Arc::new(url.clone()), |n| n.url.clone()),
+                label.clone(),
+            );
         }
 
         // The file's talks: one run of the list, which is in URL order.
-        let start = self.talk_list.partition_point(|e| e.url < *url);
-        let end = start + self.talk_list[start..].partition_point(|e| e.url == *url);
+        let start = self.talk_list.partition_point(|e| *e.url < *url);
+        let end = start + self.talk_list[start..].partition_point(|e| *e.url == *url);
         let talks = match (new, &label) {
             (Some(new), Some(label)) => talk_entries(new, label),
             _ => Vec::new(),
@@ -860,7 +918,7 @@ impl Facts {
             for talk in &old.model.talks {
                 for s in &talk.speakers {
                     if let Some(places) = self.speakers.get_mut(&s.name) {
-                        places.retain(|p| p.url != *url);
+                        places.retain(|p| *p.url != *url);
                         if places.is_empty() {
                             self.speakers.remove(&s.name);
                         }
@@ -875,7 +933,7 @@ impl Facts {
                     continue;
                 };
                 let before = entry.first().cloned();
-                entry.retain(|(u, _)| u != url);
+                entry.retain(|(u, _)| **u != *url);
                 let first = key.split(' ').next().unwrap_or("").to_string();
                 if entry.is_empty() {
                     self.talks.remove(&key);
@@ -892,12 +950,12 @@ impl Facts {
         }
         if let Some(new) = new {
             if let Some(p) = &new.path {
-                self.paths.insert(p.clone(), url.clone());
+                self.paths.insert(p.clone(), new.url.clone());
             }
             for (i, talk) in new.model.talks.iter().enumerate() {
                 for (k, s) in talk.speakers.iter().enumerate() {
                     let place = Place {
-                        url: url.clone(),
+                        url: new.url.clone(),
                         talk: i,
                         speaker: k,
                     };
@@ -916,8 +974,8 @@ impl Facts {
                     continue;
                 }
                 let entry = self.talks.entry(key.clone()).or_default();
-                let at = entry.partition_point(|(u, j)| (u, *j) < (url, i));
-                entry.insert(at, (url.clone(), i));
+                let at = entry.partition_point(|(u, j)| (&**u, *j) < (url, i));
+                entry.insert(at, (new.url.clone(), i));
                 let first = key.split(' ').next().unwrap_or("").to_string();
                 if entry.len() == 1 {
                     self.talk_keys_by_first_word
@@ -1071,10 +1129,15 @@ impl IncrementalIndex {
         let facts = Arc::new(Facts::build(&files, known_names));
         let signatures = files
             .iter()
-            .map(|f| (f.url.clone(), (f.facts_signature(), f.anchors_signature())))
+            .map(|f| {
+                (
+                    (*f.url).clone(),
+                    (f.facts_signature(), f.anchors_signature()),
+                )
+            })
             .collect();
         IncrementalIndex {
-            files: Arc::new(files.into_iter().map(|f| (f.url.clone(), f)).collect()),
+            files: Arc::new(files.into_iter().map(|f| ((*f.url).clone(), f)).collect()),
             facts,
             signatures,
             spare: None,
@@ -1183,7 +1246,7 @@ mod tests {
         let url = Url::parse("file:///n.md").unwrap();
         (0..n)
             .map(|i| Place {
-                url: url.clone(),
+                url: Arc::new(url.clone()),
                 talk: i,
                 speaker: 0,
             })

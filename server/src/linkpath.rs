@@ -35,10 +35,11 @@ impl Destination {
 }
 
 /// Where the destination of `link` is written in `file`'s text: the link's
-/// own destination, or its definition's for `[text][label]` links.
-pub fn link_destination(file: &NoteFile, link: &Link) -> Option<Destination> {
+/// own destination, or its definition's for `[text][label]` links. `text`
+/// is `file.text()`, unpacked once by callers that look at many links.
+pub fn link_destination(file: &NoteFile, text: &str, link: &Link) -> Option<Destination> {
     match &link.kind {
-        LinkKind::Inline | LinkKind::Image => unangle(&file.text, link.target_range.clone()),
+        LinkKind::Inline | LinkKind::Image => unangle(text, link.target_range.clone()),
         LinkKind::Reference {
             label,
             defined: true,
@@ -49,7 +50,7 @@ pub fn link_destination(file: &NoteFile, link: &Link) -> Option<Destination> {
                 .link_definitions
                 .iter()
                 .find(|d| d.label == key)?;
-            definition_destination(&file.text, &def.range)
+            definition_destination(text, &def.range)
         }
         _ => None,
     }

@@ -285,6 +285,15 @@ impl LineIndex {
         self.len
     }
 
+    /// The position of `offset` when its line is all ASCII (columns are
+    /// bytes in every encoding there, and every offset a char boundary):
+    /// no text needed. None for other lines.
+    pub fn ascii_position(&self, offset: usize) -> Option<Position> {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        self.ascii[line].then(|| Position::new(to_u32(line), to_u32(offset - self.starts[line])))
+    }
+
     /// Byte offset where `line` starts, if it exists.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line).copied()

@@ -121,7 +121,7 @@ impl Checked {
                 (
                     f.rule,
                     file.lines.line_of(f.range.start) + 1,
-                    file.text[f.range.clone()].to_string(),
+                    file.text()[f.range.clone()].to_string(),
                     f.message.clone(),
                 )
             })
@@ -139,7 +139,7 @@ impl Checked {
             .find(|f| f.rule == rule && file.lines.line_of(f.range.start) + 1 == line)
             .unwrap_or_else(|| panic!("no {rule:?} on line {line}"));
         let fix = f.fix.as_ref().expect("a fix");
-        let mut text = file.text.to_string();
+        let mut text = file.text().to_string();
         for e in fix.edits.iter().rev() {
             text.replace_range(e.range.clone(), &e.new_text);
         }
@@ -346,7 +346,7 @@ fn own_format_catalogs_and_editor_features() {
 
     let url = Url::from_file_path(c.root.join("notes/pygotham-2019.md")).unwrap();
     let file = c.snapshot.file(&url).unwrap();
-    let at = file.text.find("Packaging").unwrap();
+    let at = file.text().find("Packaging").unwrap();
     let info = features::talk_at(&c.snapshot, &url, at).unwrap();
     assert_eq!(info.conference, "PyGotham 2019");
     assert_eq!(info.talk.date.as_deref(), Some("2019-11-02"));
@@ -359,7 +359,7 @@ fn own_format_catalogs_and_editor_features() {
     );
     let links = features::document_links(&c.snapshot, &url);
     assert_eq!(links.len(), 1);
-    assert_eq!(&file.text[links[0].range.clone()], "Packaging in 2030");
+    assert_eq!(&file.text()[links[0].range.clone()], "Packaging in 2030");
 
     // Completion: the file's conference only.
     let titles = features::complete_talks(&c.snapshot, &url, "pack");
@@ -453,7 +453,7 @@ fn catalogs_feed_the_editor_features() {
 
     // Speakers: the notes' own first (Brett Slatkin), then this
     // conference's catalog speakers (Brandon Rhodes, PyCon US 2017).
-    let at = file.text.find("(Br").unwrap() + 3;
+    let at = file.text().find("(Br").unwrap() + 3;
     let got = complete(s, &url, at);
     let speakers: Vec<(&str, &str)> = got
         .items
@@ -472,7 +472,7 @@ fn catalogs_feed_the_editor_features() {
     );
 
     // Talk titles inside `[`: the catalog's, with speaker and conference.
-    let at = file.text.find("[Dict").unwrap() + 5;
+    let at = file.text().find("[Dict").unwrap() + 5;
     let got = complete(s, &url, at);
     let talk = got
         .items
@@ -486,7 +486,7 @@ fn catalogs_feed_the_editor_features() {
     );
 
     // Hover on a talk: the catalog's speaker, date and video.
-    let at = file.text.find("Grok").unwrap();
+    let at = file.text().find("Grok").unwrap();
     let h = hover(s, &url, at).expect("hover");
     assert!(h.markdown.contains("In the catalog"), "{}", h.markdown);
     assert!(
@@ -506,7 +506,7 @@ fn catalogs_feed_the_editor_features() {
     let links = document_links(s, &url);
     let title = links
         .iter()
-        .find(|l| file.text[l.range.clone()].starts_with("Grok the GIL"))
+        .find(|l| file.text()[l.range.clone()].starts_with("Grok the GIL"))
         .unwrap_or_else(|| panic!("{links:?}"));
     assert_eq!(
         title.target,

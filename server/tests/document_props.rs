@@ -7,9 +7,13 @@
 //!
 //! 200 cases by default; set PROPTEST_CASES for more.
 
+use std::borrow::Cow;
+
 use proptest::prelude::*;
 use talknotes_ls::document::{Document, TextChange};
 use talknotes_ls::extract::{extract, extract_with};
+use talknotes_ls::index::NoteFile;
+use talknotes_ls::index_cache::Stamp;
 use talknotes_ls::position::{LineIndex, Position, PositionEncoding};
 use talknotes_ls::syntax::Syntax;
 
@@ -163,6 +167,32 @@ proptest! {
         if !(floor > 0 && text.as_bytes()[floor - 1] == b'\r' && text.as_bytes().get(floor) == Some(&b'\n')) {
             prop_assert_eq!(doc.offset_at(p, enc), floor);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// A note the server read from disk holds its text packed: it must
+    /// read back byte for byte, and convert positions (the ASCII-line
+    /// shortcut included) exactly as the held text does.
+    #[test]
+    fn a_packed_note_reads_back_its_text_and_positions(
+        text in fragment_text(40),
+        offset in 0usize..200,
+        enc in encoding(),
+    ) {
+        let url = url::Url::parse("file:///notes/2019.md").unwrap();
+        let stamp = Stamp { size: text.len() as u64, mtime_ns: 1, hash: 2 };
+        let held = NoteFile::analyse(url.clone(), &text, None);
+        let packed = NoteFile::analyse(url, &text, None).with_disk(stamp);
+        prop_assert!(matches!(held.text(), Cow::Borrowed(_)));
+        prop_assert!(matches!(packed.text(), Cow::Owned(_)));
+        prop_assert_eq!(packed.text(), text.as_str());
+        prop_assert_eq!(packed.text_len(), text.len());
+        let want = LineIndex::new(&text).position(&text, offset, enc);
+        prop_assert_eq!(held.position(offset, enc), want);
+        prop_assert_eq!(packed.position(offset, enc), want);
     }
 }
 

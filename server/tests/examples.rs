@@ -64,7 +64,7 @@ fn findings_are_exactly_the_expected_ones() {
                 rel.clone(),
                 line,
                 f.rule.code().to_string(),
-                file.text[f.range.clone()].to_string(),
+                file.text()[f.range.clone()].to_string(),
             ));
         }
     }

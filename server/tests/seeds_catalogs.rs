@@ -53,7 +53,7 @@ fn seeds_against_the_real_catalogs() {
             .map(|f| {
                 (
                     f.rule,
-                    file.text[f.range.clone()].to_string(),
+                    file.text()[f.range.clone()].to_string(),
                     f.message.clone(),
                 )
             })

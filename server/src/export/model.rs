@@ -183,9 +183,7 @@ fn file_path(base: &Path, file: &NoteFile) -> String {
 }
 
 fn line_col(file: &NoteFile, offset: usize) -> (u32, u32) {
-    let p = file
-        .lines
-        .position(&file.text, offset, PositionEncoding::Utf32);
+    let p = file.position(offset, PositionEncoding::Utf32);
     (p.line + 1, p.character + 1)
 }
 
@@ -309,6 +307,7 @@ pub fn build(
             talks: file.model.talks.len(),
         });
         let model = &file.model;
+        let text = file.text();
         let talk_id_at = |offset: usize| -> Option<String> {
             model
                 .talk_at(offset)
@@ -363,7 +362,7 @@ pub fn build(
                     }
                     .into(),
                     number: i.number,
-                    text: file.text[i.range.clone()].to_string(),
+                    text: text[i.range.clone()].to_string(),
                     line: line_col(file, i.range.start).0,
                 })
                 .collect();

@@ -63,28 +63,28 @@ pub fn complete(snapshot: &Snapshot, url: &Url, offset: usize) -> Completions {
     let Some(file) = snapshot.file(url) else {
         return Completions::default();
     };
-    let offset = offset.min(file.text.len());
-    if !file.text.is_char_boundary(offset) {
+    let offset = offset.min(file.text().len());
+    if !file.text().is_char_boundary(offset) {
         return Completions::default();
     }
-    let line = line_at(&file.text, offset);
-    let before = &file.text[line.start..offset];
+    let line = line_at(&file.text(), offset);
+    let before = &file.text()[line.start..offset];
     let in_fence = file.model.in_code(offset);
     let pep = pep_context(before, line.start);
     let mut out = if let Some((start, true)) = pep {
         // `pep-05` in a URL being typed.
-        peps(snapshot, &file.text[start..offset], start..offset, true)
+        peps(snapshot, &file.text()[start..offset], start..offset, true)
     } else if let Some(start) = link_destination_context(before, line.start) {
         link_destinations(snapshot, &file, start, offset)
     } else if let Some(start) = link_text_context(before, line.start).filter(|_| !in_fence) {
-        talk_titles(snapshot, url, &file.text[start..offset], start..offset)
+        talk_titles(snapshot, url, &file.text()[start..offset], start..offset)
     } else if let Some((start, slug)) = pep {
-        peps(snapshot, &file.text[start..offset], start..offset, slug)
+        peps(snapshot, &file.text()[start..offset], start..offset, slug)
     } else if let Some(start) = speaker_context(before, line.start).filter(|_| !in_fence) {
         speakers(
             snapshot,
             &file,
-            &file.text[start..offset],
+            &file.text()[start..offset],
             start..offset,
             offset,
         )
@@ -95,7 +95,7 @@ pub fn complete(snapshot: &Snapshot, url: &Url, offset: usize) -> Completions {
         libraries(
             snapshot,
             &file,
-            &file.text[start..offset],
+            &file.text()[start..offset],
             start..offset,
             explicit,
         )
@@ -591,7 +591,7 @@ fn link_destinations(
     start: usize,
     offset: usize,
 ) -> Completions {
-    let typed = &file.text[start..offset];
+    let typed = &file.text()[start..offset];
     let dir = file.path.as_deref().and_then(Path::parent);
     let mut ranked: Vec<(f64, Item)> = Vec::new();
     let add_anchors = |target: &NoteFile,
@@ -645,10 +645,15 @@ fn link_destinations(
         return Completions::default();
     };
     let mut query = Query::new(typed);
-    let mut paths: Vec<(&PathBuf, &Url)> = snapshot.facts.paths.iter().collect();
+    let mut paths: Vec<(&PathBuf, &Url)> = snapshot
+        .facts
+        .paths
+        .iter()
+        .map(|(p, u)| (p, &**u))
+        .collect();
     paths.sort();
     for (path, url) in paths {
-        if *url == file.url {
+        if *url == *file.url {
             continue;
         }
         let rel = relative_path(dir, path);

@@ -54,7 +54,7 @@ pub fn link_edits(snapshot: &Snapshot, moves: &[FileMove]) -> Vec<FileEdits> {
     for file in snapshot.files.values() {
         let edits = file_edits(file, moves);
         if !edits.is_empty() {
-            by_file.insert(file.url.clone(), edits);
+            by_file.insert((*file.url).clone(), edits);
         }
     }
     by_file
@@ -80,6 +80,7 @@ fn file_edits(file: &NoteFile, moves: &[FileMove]) -> Vec<TextEdit> {
         .as_deref()
         .and_then(Path::parent)
         .unwrap_or(old_dir);
+    let text = file.text();
     // Inline links and images, then definitions (each once, however many
     // `[text][label]` links use it).
     let destinations = file
@@ -87,16 +88,16 @@ fn file_edits(file: &NoteFile, moves: &[FileMove]) -> Vec<TextEdit> {
         .links
         .iter()
         .filter(|l| matches!(l.kind, LinkKind::Inline | LinkKind::Image))
-        .filter_map(|l| linkpath::link_destination(file, l))
+        .filter_map(|l| linkpath::link_destination(file, &text, l))
         .chain(
             file.model
                 .link_definitions
                 .iter()
-                .filter_map(|d| linkpath::definition_destination(&file.text, &d.range)),
+                .filter_map(|d| linkpath::definition_destination(&text, &d.range)),
         );
     let mut edits: Vec<TextEdit> = Vec::new();
     for dest in destinations {
-        if let Some(e) = destination_edit(file, &dest, old_dir, new_dir, moves) {
+        if let Some(e) = destination_edit(&text, &dest, old_dir, new_dir, moves) {
             if !edits.iter().any(|x| x.range == e.range) {
                 edits.push(e);
             }
@@ -107,18 +108,18 @@ fn file_edits(file: &NoteFile, moves: &[FileMove]) -> Vec<TextEdit> {
 }
 
 fn destination_edit(
-    file: &NoteFile,
+    text: &str,
     dest: &Destination,
     old_dir: &Path,
     new_dir: &Path,
     moves: &[FileMove],
 ) -> Option<TextEdit> {
-    let raw = &file.text[dest.range.clone()];
+    let raw = &text[dest.range.clone()];
     if !matches!(classify(raw), Target::Relative { .. }) {
         return None;
     }
-    let path_range = dest.path_range(&file.text);
-    let old = &file.text[path_range.clone()];
+    let path_range = dest.path_range(text);
+    let old = &text[path_range.clone()];
     if old.is_empty() {
         return None;
     }

@@ -3,6 +3,7 @@
 //! talk's conference, speakers and links; a library's summary.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -129,7 +130,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
     let conf = conference_of(snapshot, file);
     let others: Vec<(Url, usize)> = same_talks(snapshot, &[title_key(&talk.title)])
         .into_iter()
-        .filter(|(u, t)| !(*u == file.url && *t == index))
+        .filter(|(u, t)| !(*u == *file.url && *t == index))
         .collect();
     if talk.has_speaker() {
         let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
@@ -175,7 +176,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
     }
     let elsewhere: BTreeSet<String> = others
         .iter()
-        .filter(|(u, _)| *u != file.url)
+        .filter(|(u, _)| *u != *file.url)
         .map(|(u, _)| {
             let name = file_name(snapshot, u);
             match snapshot.facts.conferences.get(u) {
@@ -210,8 +211,8 @@ fn link_kind(url: &str) -> &'static str {
     }
 }
 
-fn notes_mentioning(snapshot: &Snapshot, urls: impl Iterator<Item = Url>) -> String {
-    let files: BTreeSet<Url> = urls.collect();
+fn notes_mentioning(snapshot: &Snapshot, urls: impl Iterator<Item = Arc<Url>>) -> String {
+    let files: BTreeSet<Arc<Url>> = urls.collect();
     match files.len() {
         0 => "not mentioned in the notes".into(),
         1 => format!(
@@ -345,7 +346,7 @@ fn describe_library(snapshot: &Snapshot, name: &str) -> Option<String> {
         out.push_str(&format!("\n\nInstalled: {} {}", d.name, d.version));
     }
     if let Some(m) = mentions {
-        let files: BTreeSet<&Url> = m.iter().map(|m| &m.url).collect();
+        let files: BTreeSet<&Url> = m.iter().map(|m| &*m.url).collect();
         out.push_str(&format!(
             "\n\nMentioned {} time{} in {} note{}",
             m.len(),

@@ -28,14 +28,14 @@ pub fn definition(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Location
     let mut out = match &target {
         Target::Speaker { name, talk, .. } => speaker_talks(snapshot, name)
             .into_iter()
-            .filter(|(u, t)| !(*u == file.url && Some(*t) == *talk))
+            .filter(|(u, t)| !(*u == *file.url && Some(*t) == *talk))
             .filter_map(|(u, t)| talk_title(snapshot, &u, t))
             .collect(),
         Target::Talk { talk, .. } => {
             let key = title_key(&file.model.talks[*talk].title);
             let mut found: Vec<Location> = same_talks(snapshot, &[key])
                 .into_iter()
-                .filter(|(u, _)| *u != file.url)
+                .filter(|(u, _)| *u != *file.url)
                 .filter_map(|(u, t)| talk_title(snapshot, &u, t))
                 .collect();
             // Then the talk's entry in the conference's catalog.
@@ -60,7 +60,7 @@ pub fn definition(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Location
         Target::Pep { .. } | Target::Issue { .. } | Target::Library { .. } => {
             mention_locations(snapshot, &target)
                 .into_iter()
-                .filter(|l| l.url != file.url)
+                .filter(|l| l.url != *file.url)
                 .collect()
         }
         Target::Heading { .. } => Vec::new(),
@@ -139,7 +139,7 @@ pub fn speaker_talks(snapshot: &Snapshot, name: &str) -> Vec<(Url, usize)> {
         .get(name)
         .into_iter()
         .flatten()
-        .map(|p| (p.url.clone(), p.talk))
+        .map(|p| ((*p.url).clone(), p.talk))
         .filter(|k| seen.insert(k.clone()))
         .collect()
 }
@@ -167,7 +167,7 @@ pub fn same_talks(snapshot: &Snapshot, keys: &[String]) -> Vec<(Url, usize)> {
         for k in snapshot.facts.similar_titles(key) {
             for (u, t) in snapshot.facts.talks.get(k).into_iter().flatten() {
                 if seen.insert((u.clone(), *t)) {
-                    out.push((u.clone(), *t));
+                    out.push(((**u).clone(), *t));
                 }
             }
         }
@@ -325,7 +325,7 @@ fn text_mentions(snapshot: &Snapshot, re: &Regex, trim: bool) -> Vec<Location> {
     let mut files: Vec<_> = snapshot.files.values().collect();
     files.sort_by(|a, b| a.url.cmp(&b.url));
     for f in files {
-        for m in re.find_iter(&f.text) {
+        for m in re.find_iter(&f.text()) {
             let mut r = m.range();
             if trim {
                 let s = m.as_str();

@@ -50,7 +50,7 @@ pub fn prepare_rename(snapshot: &Snapshot, url: &Url, offset: usize) -> Result<R
         _ => return Err(NOTHING.into()),
     };
     Ok(Renameable {
-        placeholder: file.text[range.clone()].to_string(),
+        placeholder: file.text()[range.clone()].to_string(),
         range,
     })
 }
@@ -157,11 +157,12 @@ fn anchor_edits(
 ) -> Vec<(Url, TextEdit)> {
     let headings = &file.model.headings;
     let h = &headings[index];
+    let text = file.text();
     let content = format!(
         "{}{}{}",
-        &file.text[h.range.start..replaced.start],
+        &text[h.range.start..replaced.start],
         new_text,
-        &file.text[replaced.end..h.range.end]
+        &text[replaced.end..h.range.end]
     );
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
@@ -211,7 +212,7 @@ fn anchor_range(file: &NoteFile, target: &TextRange) -> Option<TextRange> {
                 .link_definitions
                 .iter()
                 .find(|d| d.label == *label)?;
-            let text = &file.text[def.range.clone()];
+            let text = &file.text()[def.range.clone()];
             let colon = text.find("]:")? + 2;
             let rest = &text[colon..];
             let lead = rest.len() - rest.trim_start().len();
@@ -224,7 +225,7 @@ fn anchor_range(file: &NoteFile, target: &TextRange) -> Option<TextRange> {
         }
         _ => target.clone(),
     };
-    let text = &file.text[dest.clone()];
+    let text = &file.text()[dest.clone()];
     let hash = text.rfind('#')?;
     let end = text.trim_end_matches('>').len();
     Some(dest.start + hash + 1..dest.start + end)

@@ -80,7 +80,7 @@ pub fn semantic_tokens(snapshot: &Snapshot, url: &Url, range: Option<TextRange>)
     }
     let flat = flatten(raw);
     // One token per line.
-    let text = &*file.text;
+    let text = &*file.text();
     let mut out = Vec::with_capacity(flat.len());
     for t in flat {
         let mut start = t.range.start;

@@ -18,7 +18,7 @@ pub struct Fold {
 /// Each heading's section: from its line to the next heading of the same
 /// or a higher level.
 fn sections(file: &NoteFile) -> Vec<TextRange> {
-    let text = &*file.text;
+    let text = &*file.text();
     let hs = &file.model.headings;
     hs.iter()
         .enumerate()
@@ -39,7 +39,7 @@ pub fn folding_ranges(snapshot: &Snapshot, url: &Url) -> Vec<Fold> {
     let Some(file) = snapshot.file(url) else {
         return Vec::new();
     };
-    let text = &*file.text;
+    let text = &*file.text();
     let mut ranges: Vec<TextRange> = file
         .model
         .talks
@@ -72,7 +72,7 @@ pub fn selection_ranges(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Te
     let Some(file) = snapshot.file(url) else {
         return Vec::new();
     };
-    let text = &*file.text;
+    let text = &*file.text();
     let offset = offset.min(text.len());
     let mut candidates: Vec<TextRange> = Vec::new();
     if let Some((_, r)) = word_at(text, offset) {

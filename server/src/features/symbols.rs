@@ -32,7 +32,7 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
         return Vec::new();
     };
     let m = &file.model;
-    let text = &*file.text;
+    let text = &*file.text();
     // (symbol, level): headings by their level, other talks below any heading.
     let mut nodes: Vec<(Symbol, u8)> = Vec::new();
     for t in &m.talks {

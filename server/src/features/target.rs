@@ -141,7 +141,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
     if m.in_code(offset) {
         return None;
     }
-    if let Some((name, range)) = speaker_in_prose(snapshot, &file.text, offset) {
+    if let Some((name, range)) = speaker_in_prose(snapshot, &file.text(), offset) {
         return Some(Target::Speaker {
             name,
             range,
@@ -153,7 +153,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
     }
     let in_link = m.links.iter().any(|l| touches(&l.range, offset));
     if !in_link {
-        let (word, range) = word_at(&file.text, offset)?;
+        let (word, range) = word_at(&file.text(), offset)?;
         let key = word.to_lowercase();
         if key.len() >= 2 && snapshot.facts.libraries.contains_key(&key) {
             return Some(Target::Library { name: key, range });
@@ -252,7 +252,7 @@ fn talk_in_prose(
     file: &NoteFile,
     offset: usize,
 ) -> Option<(Vec<String>, TextRange)> {
-    let text = &*file.text;
+    let text = &*file.text();
     let line = line_at(text, offset);
     let parts = prose_parts(text, line.clone());
     let k = parts.iter().position(|p| touches(p, offset))?;
@@ -358,12 +358,12 @@ pub fn link_destination(
         _ => return None,
     };
     let Some(anchor) = anchor.filter(|a| !a.is_empty()) else {
-        return Some((url, None));
+        return Some(((*url).clone(), None));
     };
     let other = snapshot.file(&url)?;
     let a = anchor.to_lowercase();
     let heading = other.model.headings.iter().find(|h| h.anchor == a)?;
-    Some((url, Some(heading.range.clone())))
+    Some(((*url).clone(), Some(heading.range.clone())))
 }
 
 #[cfg(test)]

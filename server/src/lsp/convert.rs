@@ -18,7 +18,7 @@ pub fn range(file: &NoteFile, r: &TextRange, enc: PositionEncoding) -> lsp::Rang
 }
 
 pub fn position(file: &NoteFile, offset: usize, enc: PositionEncoding) -> lsp::Position {
-    let p = file.lines.position(&file.text, offset, enc);
+    let p = file.position(offset, enc);
     lsp::Position {
         line: p.line,
         character: p.character,

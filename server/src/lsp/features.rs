@@ -84,7 +84,7 @@ impl Features {
         let file = snapshot.file(uri)?;
         let offset = file
             .lines
-            .offset(&file.text, Pos::new(pos.line, pos.character), enc);
+            .offset(&file.text(), Pos::new(pos.line, pos.character), enc);
         Some((snapshot, file, offset, enc))
     }
 
@@ -422,12 +422,12 @@ impl Features {
     pub fn inlay_hints(&self, state: &State, p: InlayHintParams) -> Option<Vec<InlayHint>> {
         let (snapshot, file, enc) = Self::file(state, &p.text_document.uri)?;
         let start = file.lines.offset(
-            &file.text,
+            &file.text(),
             Pos::new(p.range.start.line, p.range.start.character),
             enc,
         );
         let end = file.lines.offset(
-            &file.text,
+            &file.text(),
             Pos::new(p.range.end.line, p.range.end.character),
             enc,
         );
@@ -453,10 +453,10 @@ impl Features {
         let range = range.map(|r| {
             let a = file
                 .lines
-                .offset(&file.text, Pos::new(r.start.line, r.start.character), enc);
+                .offset(&file.text(), Pos::new(r.start.line, r.start.character), enc);
             let b = file
                 .lines
-                .offset(&file.text, Pos::new(r.end.line, r.end.character), enc);
+                .offset(&file.text(), Pos::new(r.end.line, r.end.character), enc);
             a..b
         });
         let tokens = semantic::semantic_tokens(&snapshot, &file.url, range);
@@ -600,7 +600,7 @@ impl Features {
                 .map(|pos| {
                     let offset =
                         file.lines
-                            .offset(&file.text, Pos::new(pos.line, pos.character), enc);
+                            .offset(&file.text(), Pos::new(pos.line, pos.character), enc);
                     let ranges = structure::selection_ranges(&snapshot, &file.url, offset);
                     let mut parent: Option<Box<SelectionRange>> = None;
                     for r in ranges.iter().rev() {

@@ -5,6 +5,7 @@ use crate::index::NoteFile;
 use crate::model::IssueTracker;
 
 pub fn malformed_issues(file: &NoteFile, out: &mut Vec<Finding>) {
+    let text = file.text();
     for issue in &file.model.issues {
         if issue.number.is_some() {
             continue;
@@ -14,7 +15,7 @@ pub fn malformed_issues(file: &NoteFile, out: &mut Vec<Finding>) {
             IssueTracker::Gh => "gh",
             IssueTracker::Issue => continue,
         };
-        let written = &file.text[issue.range.clone()];
+        let written = &text[issue.range.clone()];
         let digits: String = issue.written.chars().filter(char::is_ascii_digit).collect();
         let mut f = Finding::new(
             Rule::MalformedIssue,

@@ -204,14 +204,15 @@ pub fn missing_note(
     cx: &Context,
     resolved: &Path,
 ) -> Finding {
+    let text = file.text();
     let (Some(dest), Some(dir)) = (
-        linkpath::link_destination(file, link),
+        linkpath::link_destination(file, &text, link),
         file.path.as_deref().and_then(Path::parent),
     ) else {
         return finding;
     };
-    let path_range = dest.path_range(&file.text);
-    let old = &file.text[path_range.clone()];
+    let path_range = dest.path_range(&text);
+    let old = &text[path_range.clone()];
     let candidates: Vec<(Fix, u32)> = note_candidates(cx, dir, resolved, &link.text)
         .iter()
         .filter_map(|(path, score)| {
@@ -297,8 +298,9 @@ pub fn missing_anchor(
 ) -> (Finding, Option<String>) {
     let candidates = anchor_candidates(target, anchor);
     let best = candidates.first().map(|(a, _)| a.clone());
+    let text = file.text();
     let Some(range) =
-        linkpath::link_destination(file, link).and_then(|d| d.anchor_range(&file.text))
+        linkpath::link_destination(file, &text, link).and_then(|d| d.anchor_range(&text))
     else {
         return (finding, best);
     };

@@ -8,8 +8,9 @@ use crate::model::{PepForm, PepRef};
 use crate::pep_index::PepIndex;
 
 pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
+    let text = file.text();
     for pep in &file.model.peps {
-        let written = &file.text[pep.range.clone()];
+        let written = &text[pep.range.clone()];
         if pep.form == PepForm::Unspaced {
             let fixed = format!("PEP {}", pep.number);
             out.push(
@@ -68,7 +69,7 @@ pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn with_number_fix(f: Finding, file: &NoteFile, pep: &PepRef, better: u32) -> Finding {
-    let written = &file.text[pep.range.clone()];
+    let written = &file.text()[pep.range.clone()];
     let digits_at = written
         .find(|c: char| c.is_ascii_digit())
         .unwrap_or(written.len());
