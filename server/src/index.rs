@@ -106,7 +106,8 @@ impl NoteFile {
 
     /// A file read from disk whose model came from the persistent index
     /// cache (its stamp matched): no parse, no extraction.
-    pub fn from_cached(url: Url, text: &str, model: FileModel, disk: Stamp) -> NoteFile {
+    pub fn from_cached(url: Url, text: &str, mut model: FileModel, disk: Stamp) -> NoteFile {
+        crate::intern::intern_model(&mut model);
         NoteFile {
             path: url.to_file_path().ok(),
             lines: LineIndex::new(text),
@@ -118,10 +119,12 @@ impl NoteFile {
         }
     }
 
-    /// Records the stamp of the disk bytes this file was analysed from, and
-    /// packs its text: the server reads it from disk because it is not open.
+    /// Records the stamp of the disk bytes this file was analysed from, packs
+    /// its text and interns its names: the server reads it from disk because
+    /// it is not open, and it stays as it is until the file changes.
     pub fn with_disk(mut self, disk: Stamp) -> NoteFile {
         self.disk = Some(disk);
+        crate::intern::intern_model(&mut self.model);
         if let NoteText::Plain(text) = &self.text {
             self.text = NoteText::packed(text);
         }
@@ -471,7 +474,7 @@ fn talk_entries(f: &NoteFile, label: &ConferenceLabel) -> Vec<TalkEntry> {
             speakers: t
                 .speakers
                 .iter()
-                .map(|s| s.name.as_str())
+                .map(|s| &*s.name)
                 .collect::<Vec<_>>()
                 .join(" and "),
             conference: label.label.clone(),
@@ -550,7 +553,7 @@ impl Facts {
                 for (k, s) in talk.speakers.iter().enumerate() {
                     facts
                         .speakers
-                        .entry(s.name.clone())
+                        .entry(s.name.to_string())
                         .or_default()
                         .push(Place {
                             url: f.url.clone(),
@@ -675,7 +678,7 @@ impl Facts {
                 .library_spellings
                 .entry(key.clone())
                 .or_default()
-                .entry(l.name.clone())
+                .entry(l.name.to_string())
                 .or_default() += 1;
             insert_mention(self.libraries.entry(key).or_default(), &f.url, index);
         }
@@ -700,10 +703,10 @@ impl Facts {
             for l in &old.model.libraries {
                 let key = l.name.to_lowercase();
                 if let Some(spellings) = self.library_spellings.get_mut(&key) {
-                    if let Some(n) = spellings.get_mut(&l.name) {
+                    if let Some(n) = spellings.get_mut(&*l.name) {
                         *n -= 1;
                         if *n == 0 {
-                            spellings.remove(&l.name);
+                            spellings.remove(&*l.name);
                         }
                     }
                     if spellings.is_empty() {
@@ -917,13 +920,13 @@ impl Facts {
             }
             for talk in &old.model.talks {
                 for s in &talk.speakers {
-                    if let Some(places) = self.speakers.get_mut(&s.name) {
+                    if let Some(places) = self.speakers.get_mut(&*s.name) {
                         places.retain(|p| *p.url != *url);
                         if places.is_empty() {
-                            self.speakers.remove(&s.name);
+                            self.speakers.remove(&*s.name);
                         }
                     }
-                    names.insert(s.name.clone());
+                    names.insert(s.name.to_string());
                 }
                 if talk.keynote {
                     continue;
@@ -959,12 +962,12 @@ impl Facts {
                         talk: i,
                         speaker: k,
                     };
-                    let places = self.speakers.entry(s.name.clone()).or_default();
+                    let places = self.speakers.entry(s.name.to_string()).or_default();
                     let at = places.partition_point(|p| {
                         (&p.url, p.talk, p.speaker) < (&place.url, place.talk, place.speaker)
                     });
                     places.insert(at, place);
-                    names.insert(s.name.clone());
+                    names.insert(s.name.to_string());
                 }
                 if talk.keynote {
                     continue;

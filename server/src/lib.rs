@@ -17,6 +17,7 @@ pub mod fix;
 pub mod fuzzy;
 pub mod index;
 pub mod index_cache;
+pub mod intern;
 pub mod linkpath;
 pub mod lsp;
 pub mod model;

@@ -8,6 +8,7 @@
 //! cannot read back. The export has its own types (`export::model`).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +71,9 @@ pub struct Talk {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Speaker {
-    pub name: String,
+    /// Shared with every other mention of the name in notes read from disk
+    /// ([`crate::intern`]).
+    pub name: Arc<str>,
     pub range: TextRange,
 }
 
@@ -182,7 +185,8 @@ pub enum IssueTracker {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LibraryMention {
-    pub name: String,
+    /// Shared like [`Speaker::name`].
+    pub name: Arc<str>,
     pub range: TextRange,
     pub via: LibraryVia,
 }

@@ -144,7 +144,7 @@ fn talks_and_speakers_are_read_as_specified() {
         match talk {
             None => problems.push(format!("{file}:{line}: no talk found ({title})")),
             Some(t) => {
-                let names: Vec<String> = t.speakers.iter().map(|s| s.name.clone()).collect();
+                let names: Vec<String> = t.speakers.iter().map(|s| s.name.to_string()).collect();
                 if t.keynote && title == "Keynote" {
                     if names != speakers {
                         problems.push(format!(

@@ -14,7 +14,7 @@ fn talks(m: &FileModel) -> Vec<(String, Vec<String>)> {
         .map(|t| {
             (
                 t.title.clone(),
-                t.speakers.iter().map(|s| s.name.clone()).collect(),
+                t.speakers.iter().map(|s| s.name.to_string()).collect(),
             )
         })
         .collect()

@@ -127,7 +127,7 @@ fn renaming_victor_stinger_edits_exactly_the_speaker_occurrences() {
         let f = s.snapshot.file(u).unwrap();
         for t in &f.model.talks {
             for sp in &t.speakers {
-                if sp.name == "Victor Stinger" {
+                if &*sp.name == "Victor Stinger" {
                     assert_eq!(&text[sp.range.clone()], "Victor Stinger");
                     want.push((u.clone(), sp.range.clone()));
                 }

@@ -191,7 +191,7 @@ impl CatalogConference {
 }
 
 fn speaker_names(talk: &Talk) -> Vec<&str> {
-    talk.speakers.iter().map(|s| s.name.as_str()).collect()
+    talk.speakers.iter().map(|s| &*s.name).collect()
 }
 
 /// The year most talks were recorded in.

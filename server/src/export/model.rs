@@ -372,13 +372,13 @@ pub fn build(
                     .iter()
                     .any(|x| library_key(x) == library_key(&l.name))
                 {
-                    talk_libs.push(l.name.clone());
+                    talk_libs.push(l.name.to_string());
                 }
             }
             for s in &talk.speakers {
                 let resolved = resolve_speaker(snapshot, &s.name);
                 let entry = speakers.entry(resolved.to_lowercase()).or_default();
-                *entry.0.entry(s.name.clone()).or_insert(0) += 1;
+                *entry.0.entry(s.name.to_string()).or_insert(0) += 1;
                 if entry.1.last() != Some(&id) {
                     entry.1.push(id.clone());
                 }
@@ -389,7 +389,7 @@ pub fn build(
             talks_out.push(TalkOut {
                 id,
                 title: talk.title.clone(),
-                speakers: talk.speakers.iter().map(|s| s.name.clone()).collect(),
+                speakers: talk.speakers.iter().map(|s| s.name.to_string()).collect(),
                 keynote: talk.keynote,
                 conference: conf.as_ref().map(|c| c.0.clone()),
                 year: conf.as_ref().and_then(|c| c.1),
@@ -413,7 +413,7 @@ pub fn build(
             let entry = libraries.entry(library_key(&l.name)).or_default();
             let line = line_col(file, l.range.start).0;
             if entry.1.insert((path.clone(), line)) {
-                *entry.0.entry(l.name.clone()).or_insert(0) += 1;
+                *entry.0.entry(l.name.to_string()).or_insert(0) += 1;
             }
             if let Some(id) = talk_id_at(l.range.start) {
                 if !entry.2.contains(&id) {

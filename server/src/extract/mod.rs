@@ -154,7 +154,7 @@ fn extract_model(
     for l in &model.links {
         if let Some(name) = refs::link_library(&l.target) {
             model.libraries.push(LibraryMention {
-                name: name.to_string(),
+                name: name.into(),
                 range: l.target_range.clone(),
                 via: LibraryVia::Link,
             });

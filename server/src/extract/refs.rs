@@ -183,7 +183,7 @@ pub fn libraries_in(
     for m in PIP_INSTALL.captures_iter(slice) {
         let name = m.name("name").unwrap();
         out.push(LibraryMention {
-            name: name.as_str().to_string(),
+            name: name.as_str().into(),
             range: range.start + name.start()..range.start + name.end(),
             via: LibraryVia::PipInstall,
         });
@@ -194,7 +194,7 @@ pub fn libraries_in(
         for m in IMPORT.captures_iter(slice) {
             if let Some(name) = m.name("from").or(m.name("import")) {
                 out.push(LibraryMention {
-                    name: name.as_str().to_string(),
+                    name: name.as_str().into(),
                     range: range.start + name.start()..range.start + name.end(),
                     via: LibraryVia::Import,
                 });
@@ -204,7 +204,7 @@ pub fn libraries_in(
     for m in MODULE_RUN.captures_iter(slice) {
         let name = m.name("name").unwrap();
         out.push(LibraryMention {
-            name: name.as_str().to_string(),
+            name: name.as_str().into(),
             range: range.start + name.start()..range.start + name.end(),
             via: LibraryVia::Import,
         });
@@ -242,7 +242,7 @@ pub fn code_span_library(text: &str, span: TextRange) -> Option<LibraryMention> 
         && !(first.starts_with(|c: char| c.is_ascii_uppercase())
             && first.chars().skip(1).any(|c| c.is_ascii_uppercase()));
     ok.then(|| LibraryMention {
-        name: first.to_string(),
+        name: first.into(),
         range: body_start + lead..body_start + lead + first.len(),
         via: LibraryVia::CodeSpan,
     })
@@ -481,11 +481,11 @@ mod tests {
         let mut libs = Vec::new();
         let s = "pip install peep; from rply import x; python3 -m perf system tune";
         libraries_in(s, 0..s.len(), true, &mut libs);
-        let names: Vec<&str> = libs.iter().map(|l| l.name.as_str()).collect();
+        let names: Vec<&str> = libs.iter().map(|l| &*l.name).collect();
         assert_eq!(names, vec!["peep", "rply", "perf"]);
         let s = "use `collections.OrderedDict` and `PyMem_malloc()`";
         let a = code_span_library(s, 4..29).unwrap();
-        assert_eq!(a.name, "collections");
+        assert_eq!(&*a.name, "collections");
         let span_lib = |s: &str| code_span_library(s, 0..s.len()).map(|l| l.name);
         assert_eq!(span_lib("`sympy`").as_deref(), Some("sympy"));
         assert_eq!(

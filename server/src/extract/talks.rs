@@ -136,7 +136,7 @@ fn speakers_of(text: &str, line: &TalkLine, base: usize) -> Vec<Speaker> {
     line.speakers
         .iter()
         .map(|r| Speaker {
-            name: normalize_space(&text[base + r.start..base + r.end]),
+            name: normalize_space(&text[base + r.start..base + r.end]).into(),
             range: base + r.start..base + r.end,
         })
         .collect()
@@ -428,7 +428,7 @@ fn split_names(s: &str, base: usize) -> Vec<Speaker> {
             if let Some(pos) = s2[search_from..].find(p) {
                 let at = start + search_from + pos;
                 out.push(Speaker {
-                    name: normalize_space(p),
+                    name: normalize_space(p).into(),
                     range: base + at..base + at + p.len(),
                 });
                 search_from += pos + p.len();
@@ -717,7 +717,7 @@ fn paragraph_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec
             (
                 s..e,
                 vec![Speaker {
-                    name: normalize_space(&text[s..e]),
+                    name: normalize_space(&text[s..e]).into(),
                     range: s..e,
                 }],
                 true,

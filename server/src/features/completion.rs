@@ -281,7 +281,7 @@ fn speakers(
         .iter()
         .flat_map(|t| &t.speakers)
         .find(|s| touches(&s.range, offset))
-        .map(|s| s.name.as_str());
+        .map(|s| &*s.name);
     let facts = &snapshot.facts;
     let extras = &snapshot.extras;
     let mut query = Query::new(typed);

@@ -133,7 +133,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
         .filter(|(u, t)| !(*u == *file.url && *t == index))
         .collect();
     if talk.has_speaker() {
-        let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = talk.speakers.iter().map(|s| &*s.name).collect();
         out.push_str(&format!("{} · {conf}\n", names.join(" and ")));
     } else {
         // Who gave it, according to another note.
@@ -141,7 +141,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
             let f = snapshot.file(u)?;
             let other = f.model.talks.get(*t)?;
             other.has_speaker().then(|| {
-                let names: Vec<&str> = other.speakers.iter().map(|s| s.name.as_str()).collect();
+                let names: Vec<&str> = other.speakers.iter().map(|s| &*s.name).collect();
                 format!(
                     "{} (according to {})",
                     names.join(" and "),

@@ -40,7 +40,7 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
             TalkForm::Heading { level } => level,
             _ => 7,
         };
-        let names: Vec<&str> = t.speakers.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = t.speakers.iter().map(|s| &*s.name).collect();
         nodes.push((
             Symbol {
                 name: t.title.clone(),

@@ -82,7 +82,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
         for s in &talk.speakers {
             if touches(&s.range, offset) {
                 return Some(Target::Speaker {
-                    name: s.name.clone(),
+                    name: s.name.to_string(),
                     range: s.range.clone(),
                     talk: Some(i),
                 });

@@ -321,6 +321,8 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
         message: Some(format!("{total} notes files")),
     }))
     .await;
+    // Names of notes replaced since the last run (edited on disk, deleted).
+    crate::intern::prune();
     let (from_cache, parsed) = (
         from_cache.load(Ordering::Relaxed),
         parsed.load(Ordering::Relaxed),

@@ -281,7 +281,7 @@ fn library_typos(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
         if lib.via != LibraryVia::CodeSpan {
             continue;
         }
-        let name = lib.name.as_str();
+        let name = &*lib.name;
         let plausible = name.len() >= 4
             && name
                 .chars()

@@ -20,7 +20,7 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
             let names = other_talk
                 .speakers
                 .iter()
-                .map(|s| s.name.as_str())
+                .map(|s| &*s.name)
                 .collect::<Vec<_>>()
                 .join(" and ");
             let where_ = if other.url == file.url {
@@ -114,7 +114,7 @@ fn same_talk_with_speaker(
 pub fn speaker_typo(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
     for talk in &file.model.talks {
         for s in &talk.speakers {
-            let Some(better) = cx.facts.speaker_typos.get(&s.name) else {
+            let Some(better) = cx.facts.speaker_typos.get(&*s.name) else {
                 continue;
             };
             let catalogs: Vec<&str> = cx
