@@ -61,7 +61,7 @@ fn check_range(text: &str, r: &TextRange, what: &str) {
 }
 
 fn check_model(file: &NoteFile) {
-    let t = &*file.text;
+    let t = &*file.text();
     let m = &file.model;
     if let Some(r) = m.conference.as_ref().and_then(|c| c.range.as_ref()) {
         check_range(t, r, "conference");
@@ -154,7 +154,7 @@ fuzz_target!(|data: &[u8]| {
     ];
     let (snapshot, files) = analyse_all(&texts, &peps);
     for file in &files {
-        let text = &*file.text;
+        let text = &*file.text();
         let mut fixed = Vec::new();
         for f in snapshot.check_file(file) {
             check_range(text, &f.range, f.rule.code());
@@ -162,7 +162,7 @@ fuzz_target!(|data: &[u8]| {
                 let other = snapshot
                     .file(&r.url)
                     .expect("related info names a file of the workspace");
-                check_range(&other.text, &r.range, "related");
+                check_range(&other.text(), &r.range, "related");
             }
             if let Some(fix) = &f.fix {
                 let mut t = text.to_string();
@@ -181,7 +181,7 @@ fuzz_target!(|data: &[u8]| {
             let (s, files) = analyse_all(&[("pycon-us-2019.md", t)], &peps);
             for f in &files {
                 for finding in s.check_file(f) {
-                    check_range(&f.text, &finding.range, finding.rule.code());
+                    check_range(&f.text(), &finding.range, finding.rule.code());
                 }
             }
         }
