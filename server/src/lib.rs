@@ -4,6 +4,7 @@
 //! on text, trees, byte offsets and plain structs (see ARCHITECTURE.md).
 #![deny(clippy::print_stdout)]
 
+pub mod alloc;
 pub mod analysis;
 pub mod catalog;
 pub mod check;

@@ -122,6 +122,7 @@ impl From<DenyLevel> for Severity {
 }
 
 fn main() {
+    talknotes_ls::alloc::limit_arenas();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

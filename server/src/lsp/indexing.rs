@@ -323,6 +323,7 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
     .await;
     // Names of notes replaced since the last run (edited on disk, deleted).
     crate::intern::prune();
+    crate::alloc::release_free_memory();
     let (from_cache, parsed) = (
         from_cache.load(Ordering::Relaxed),
         parsed.load(Ordering::Relaxed),
