@@ -24,13 +24,49 @@ use std::hash::{Hash, Hasher};
 #[derive(Debug)]
 enum NoteText {
     Plain(Arc<str>),
-    /// `lz4_flex::compress_prepend_size` of valid UTF-8.
-    Packed(Box<[u8]>),
+    /// Runs of whole lines, each compressed on its own, so that a position
+    /// on a non-ASCII line unpacks one run, not a 200 KB note.
+    Packed(Box<[PackedRun]>),
+}
+
+#[derive(Debug)]
+struct PackedRun {
+    /// Byte offset of the run in the text (a line start).
+    start: usize,
+    /// `lz4_flex::compress_prepend_size` of the run's bytes (valid UTF-8).
+    bytes: Box<[u8]>,
+}
+
+/// A run of lines is cut after this many bytes.
+const PACKED_RUN: usize = 16 * 1024;
+
+impl PackedRun {
+    fn unpack(&self) -> String {
+        // Packed from a &str, and lz4_flex's safe decoder returns exactly
+        // the packed bytes or an error.
+        let bytes = lz4_flex::decompress_size_prepended(&self.bytes).unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
 }
 
 impl NoteText {
     fn packed(text: &str) -> NoteText {
-        NoteText::Packed(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+        let mut runs = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let cut = (start + PACKED_RUN).min(text.len());
+            let end = match text.as_bytes()[cut..].iter().position(|&b| b == b'\n') {
+                Some(i) => cut + i + 1,
+                None => text.len(),
+            };
+            runs.push(PackedRun {
+                start,
+                bytes: lz4_flex::compress_prepend_size(&text.as_bytes()[start..end])
+                    .into_boxed_slice(),
+            });
+            start = end;
+        }
+        NoteText::Packed(runs.into_boxed_slice())
     }
 }
 
@@ -136,11 +172,12 @@ impl NoteFile {
     pub fn text(&self) -> Cow<'_, str> {
         match &self.text {
             NoteText::Plain(text) => Cow::Borrowed(text),
-            NoteText::Packed(bytes) => {
-                // Packed from a &str, and lz4_flex's safe decoder returns
-                // exactly the packed bytes or an error.
-                let bytes = lz4_flex::decompress_size_prepended(bytes).unwrap_or_default();
-                Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+            NoteText::Packed(runs) => {
+                let mut text = String::with_capacity(self.lines.text_len());
+                for run in runs.iter() {
+                    text.push_str(&run.unpack());
+                }
+                Cow::Owned(text)
             }
         }
     }
@@ -149,11 +186,18 @@ impl NoteFile {
     /// line is not all ASCII.
     pub fn position(&self, offset: usize, enc: PositionEncoding) -> Position {
         match &self.text {
-            NoteText::Packed(_) => self
-                .lines
-                .ascii_position(offset)
-                .unwrap_or_else(|| self.lines.position(&self.text(), offset, enc)),
             NoteText::Plain(text) => self.lines.position(text, offset, enc),
+            NoteText::Packed(runs) => self.lines.ascii_position(offset).unwrap_or_else(|| {
+                // Runs end at line ends: the line is inside one run.
+                let line = self.lines.line_range(offset);
+                let i = runs
+                    .partition_point(|r| r.start <= line.start)
+                    .saturating_sub(1);
+                let run = runs.get(i).map(|r| (r.start, r.unpack()));
+                let (base, text) = run.unwrap_or_default();
+                let line_text = text.get(line.start - base..line.end - base).unwrap_or("");
+                self.lines.position_in_line(line_text, offset, enc)
+            }),
         }
     }
 
@@ -898,6 +942,44 @@ fn beats(w: (bool, usize), l: (bool, usize)) -> bool {
     (w.0 && !l.0) || (w.0 == l.0 && w.1 > l.1)
 }
 
+/// Each speaker's places in `file`: (talk, speaker) indices, in order.
+fn places_in(file: Option<&NoteFile>) -> HashMap<&str, Vec<(usize, usize)>> {
+    let mut out: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (i, talk) in file
+        .into_iter()
+        .flat_map(|f| f.model.talks.iter().enumerate())
+    {
+        for (k, s) in talk.speakers.iter().enumerate() {
+            out.entry(&s.name).or_default().push((i, k));
+        }
+    }
+    out
+}
+
+/// The speakers an update from `old` to `new` (one file) concerns: whose
+/// places in the file changed, or all of the file's when its conference
+/// changed (what a speaker's list entry reads); and, of those, whose count
+/// changed (what typos are decided by). An edit of one speaker in a note
+/// of hundreds concerns the old and the new spelling, not every speaker.
+fn changed_speakers(
+    old: Option<&NoteFile>,
+    new: Option<&NoteFile>,
+) -> (HashSet<String>, HashSet<String>) {
+    let (before, after) = (places_in(old), places_in(new));
+    let label_changed = old.map(conference_label) != new.map(conference_label);
+    let (mut moved, mut counted) = (HashSet::new(), HashSet::new());
+    for name in before.keys().chain(after.keys()) {
+        let (a, b) = (before.get(name), after.get(name));
+        if label_changed || a != b {
+            moved.insert(name.to_string());
+        }
+        if a.map_or(0, Vec::len) != b.map_or(0, Vec::len) {
+            counted.insert(name.to_string());
+        }
+    }
+    (moved, counted)
+}
+
 /// Of two better spellings, whether `a` is preferred over `b`.
 fn better_winner(a: (bool, usize, &str), b: (bool, usize, &str)) -> bool {
     (a.0, a.1, std::cmp::Reverse(a.2)) > (b.0, b.1, std::cmp::Reverse(b.2))
@@ -912,7 +994,7 @@ impl Facts {
     /// number of list entries changes, one pass over the ids of a word
     /// index): the search lists are spliced, not rebuilt.
     pub fn update(&mut self, url: &Url, old: Option<&NoteFile>, new: Option<&NoteFile>) {
-        let mut names: HashSet<String> = HashSet::new();
+        let (moved, counted) = changed_speakers(old, new);
         let mut first_words: HashSet<String> = HashSet::new();
         if let Some(old) = old {
             if let Some(p) = &old.path {
@@ -926,7 +1008,6 @@ impl Facts {
                             self.speakers.remove(&*s.name);
                         }
                     }
-                    names.insert(s.name.to_string());
                 }
                 if talk.keynote {
                     continue;
@@ -967,7 +1048,6 @@ impl Facts {
                         (&p.url, p.talk, p.speaker) < (&place.url, place.talk, place.speaker)
                     });
                     places.insert(at, place);
-                    names.insert(s.name.to_string());
                 }
                 if talk.keynote {
                     continue;
@@ -1004,13 +1084,13 @@ impl Facts {
                 });
             }
         }
-        self.update_search_lists(url, old, new, &names);
-        self.update_typos(&names);
+        self.update_search_lists(url, old, new, &moved);
+        self.update_typos(&counted);
     }
 
-    /// Recomputes the typo of every name whose count may have changed
-    /// (`names`) and of the names a typo away from them: nothing else can
-    /// change.
+    /// Recomputes the typo of every name whose count changed (`names`) and
+    /// of the names a typo away from them: typos are decided by counts
+    /// alone, so nothing else can change.
     fn update_typos(&mut self, names: &HashSet<String>) {
         if names.is_empty() {
             return;
@@ -1244,6 +1324,50 @@ impl IncrementalIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A note long enough to be packed in several runs reads back whole,
+    /// and every offset converts as the held text does (non-ASCII lines
+    /// unpack only their run).
+    #[test]
+    fn a_note_packed_in_runs_reads_back_and_converts_positions() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            match i % 4 {
+                0 => text.push_str(&format!("# Talk {i} (Łukasz Langa)\n")),
+                1 => text.push_str("* notes – “quoted” 🐍 and more\r\n"),
+                2 => text.push_str(&format!("plain ascii line {i} with PEP {i}\n")),
+                _ => text.push('\n'),
+            }
+        }
+        assert!(text.len() > 4 * PACKED_RUN);
+        let url = Url::parse("file:///notes/long.md").unwrap();
+        let held = NoteFile::analyse(url.clone(), &text, None);
+        let stamp = Stamp {
+            size: 0,
+            mtime_ns: 0,
+            hash: 0,
+        };
+        let packed = NoteFile::analyse(url, &text, None).with_disk(stamp);
+        let NoteText::Packed(runs) = &packed.text else {
+            panic!("not packed")
+        };
+        assert!(runs.len() > 3);
+        assert_eq!(packed.text(), text.as_str());
+        let encodings = [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ];
+        for offset in (0..text.len() + 3).step_by(7) {
+            for enc in encodings {
+                assert_eq!(
+                    packed.position(offset, enc),
+                    held.position(offset, enc),
+                    "{offset}"
+                );
+            }
+        }
+    }
 
     fn places(n: usize) -> Vec<Place> {
         let url = Url::parse("file:///n.md").unwrap();

@@ -285,6 +285,30 @@ impl LineIndex {
         self.len
     }
 
+    /// The text of the line holding `offset`: its byte range, terminator
+    /// included.
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let line = self.line_of(offset);
+        self.starts[line]..self.starts.get(line + 1).copied().unwrap_or(self.len)
+    }
+
+    /// [`LineIndex::position`] from the text of `offset`'s line alone
+    /// (`line_text`, the bytes of [`LineIndex::line_range`]): for a caller
+    /// that holds only part of the text.
+    pub fn position_in_line(
+        &self,
+        line_text: &str,
+        offset: usize,
+        enc: PositionEncoding,
+    ) -> Position {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        // A line starts at a char boundary, so flooring within the line
+        // equals flooring in the whole text.
+        let col = Source::floor(line_text, offset - self.starts[line]);
+        Position::new(to_u32(line), to_u32(line_text.units(0, col, enc)))
+    }
+
     /// The position of `offset` when its line is all ASCII (columns are
     /// bytes in every encoding there, and every offset a char boundary):
     /// no text needed. None for other lines.
