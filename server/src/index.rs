@@ -246,6 +246,17 @@ impl NoteFile {
         h.finish()
     }
 
+    /// A hash of what `broken-link`'s candidate notes read of this file:
+    /// its path, first heading and conference (`rules::NoteCandidates`).
+    pub fn titles_signature(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.path.hash(&mut h);
+        self.model.headings.first().map(|h| &h.text).hash(&mut h);
+        let label = conference_label(self);
+        (label.label, label.year).hash(&mut h);
+        h.finish()
+    }
+
     /// A short name for messages: the file name.
     pub fn display_name(&self) -> String {
         self.url
@@ -1160,8 +1171,8 @@ impl Facts {
 pub struct IncrementalIndex {
     files: Arc<HashMap<Url, Arc<NoteFile>>>,
     facts: Arc<Facts>,
-    /// Per file: (facts signature, anchors signature).
-    signatures: HashMap<Url, (u64, u64)>,
+    /// Per file: facts, anchors and titles signatures.
+    signatures: HashMap<Url, Signatures>,
     /// Facts published before `facts`, and the file updates made since
     /// (in order). When a snapshot still holds `facts`, an update catches
     /// these up once no snapshot holds them any more: it costs the updates,
@@ -1184,12 +1195,27 @@ pub struct IndexChange {
     /// Whether anything other files' diagnostics read changed: the facts,
     /// or the headings of a file that changed.
     pub cross_file: bool,
+    /// Whether a note's path, first heading or conference changed (came or
+    /// went): what `broken-link`'s candidate notes read.
+    pub titles: bool,
+}
+
+/// A file's facts, anchors and titles signatures.
+type Signatures = (u64, u64, u64);
+
+fn signatures_of(f: &NoteFile) -> Signatures {
+    (
+        f.facts_signature(),
+        f.anchors_signature(),
+        f.titles_signature(),
+    )
 }
 
 impl IndexChange {
     /// Adds a later change to this one.
     pub fn merge(&mut self, later: IndexChange) {
         self.cross_file |= later.cross_file;
+        self.titles |= later.titles;
         if later.files.is_empty() {
             return;
         }
@@ -1212,12 +1238,7 @@ impl IncrementalIndex {
         let facts = Arc::new(Facts::build(&files, known_names));
         let signatures = files
             .iter()
-            .map(|f| {
-                (
-                    (*f.url).clone(),
-                    (f.facts_signature(), f.anchors_signature()),
-                )
-            })
+            .map(|f| ((*f.url).clone(), signatures_of(f)))
             .collect();
         IncrementalIndex {
             files: Arc::new(files.into_iter().map(|f| ((*f.url).clone(), f)).collect()),
@@ -1261,21 +1282,21 @@ impl IncrementalIndex {
                 continue;
             }
             change.files.push(url.clone());
-            let sig = new
-                .as_ref()
-                .map(|f| (f.facts_signature(), f.anchors_signature()));
+            let sig = new.as_deref().map(signatures_of);
             let old_sig = match sig {
                 Some(s) => self.signatures.insert(url.clone(), s),
                 None => self.signatures.remove(url),
             };
-            let facts_sig = |s: Option<(u64, u64)>| s.map(|s| s.0);
-            let anchors_sig = |s: Option<(u64, u64)>| s.map(|s| s.1);
+            let facts_sig = |s: Option<Signatures>| s.map(|s| s.0);
+            let anchors_sig = |s: Option<Signatures>| s.map(|s| s.1);
+            let titles_sig = |s: Option<Signatures>| s.map(|s| s.2);
             if facts_sig(sig) != facts_sig(old_sig) {
                 facts_changed.push((url.clone(), old, new));
                 change.cross_file = true;
             } else if anchors_sig(sig) != anchors_sig(old_sig) {
                 change.cross_file = true;
             }
+            change.titles |= titles_sig(sig) != titles_sig(old_sig);
         }
         if facts_changed.len() > REBUILD_ABOVE {
             let mut all: Vec<Arc<NoteFile>> = self.files.values().cloned().collect();

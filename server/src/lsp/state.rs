@@ -342,9 +342,10 @@ impl State {
         let changed = self.workspace.take_changed();
         if let Some(kept) = cache.as_mut() {
             let change = kept.index.apply(&changed, |u| self.workspace.get(u));
-            if change.cross_file {
-                // Paths, titles or headings changed: what broken links
-                // may have meant is found again.
+            if change.titles {
+                // A note's path, first heading or conference changed: what
+                // broken links may have meant is found again (a speaker
+                // renamed keeps the answers).
                 kept.candidates = Arc::default();
             }
             if let Some(unreported) = kept.unreported.as_mut() {
@@ -450,6 +451,29 @@ mod tests {
         // An edit of a's prose: the cached answer is used and still right.
         state.open(a.clone(), "# Notes\n\nSee [2018](pycon-2018.md) too.\n", 2);
         assert!(!broken(&state).contains("did you mean"));
+        let kept = || lock(&state.facts).as_ref().unwrap().candidates.clone();
+        let before = kept();
+        // Another note's speaker and prose change: the answers stand.
+        let c = url("c.md");
+        state.open(
+            c.clone(),
+            "# PyCon US 2019\n\n## Keynote (Ada Example)\n\nnotes\n",
+            1,
+        );
+        let _ = state.snapshot_delta();
+        let with_c = kept();
+        assert!(!Arc::ptr_eq(&before, &with_c), "a new note renews them");
+        state.open(
+            c.clone(),
+            "# PyCon US 2019\n\n## Keynote (Ada Exemple)\n\nmore\n",
+            2,
+        );
+        let _ = state.snapshot_delta();
+        assert!(Arc::ptr_eq(&with_c, &kept()), "a speaker edit keeps them");
+        // A note's first heading and conference change: found again.
+        state.open(c, "# PyCon US 2020\n\n## Keynote (Ada Exemple)\n", 3);
+        let _ = state.snapshot_delta();
+        assert!(!Arc::ptr_eq(&with_c, &kept()), "a new title renews them");
         state.open(b, "# PyCon 2018\n", 1);
         assert!(
             broken(&state).contains("pycon_2018.md"),

@@ -82,7 +82,7 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
 /// every note of the workspace, and a note's diagnostics are computed
 /// again on every keystroke: the answer only changes when the notes'
 /// paths, first headings or conferences do, and the server starts a new
-/// cache then (any change that is not local to one file).
+/// cache then (`IndexChange::titles`), not on a speaker or prose edit.
 #[derive(Debug, Default)]
 pub struct NoteCandidates {
     found: Mutex<HashMap<CandidateKey, Candidates>>,
