@@ -41,7 +41,6 @@
 //! range checks and are reparsed.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range as ByteRange;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -57,8 +56,10 @@ use tree_sitter::{InputEdit, Node, Parser, Range, Tree, TreeCursor};
 #[derive(Clone, Debug)]
 pub struct Syntax {
     block: Tree,
-    /// Key: `(start_byte, end_byte)` of the block tree's inline node.
-    inlines: BTreeMap<(usize, usize), Inline>,
+    /// By `(start_byte, end_byte)` of the block tree's inline node, sorted
+    /// (the ranges do not overlap). A sorted vector, not a map: an edit
+    /// keeps nearly all of them in order and merges in the few it parsed.
+    inlines: Vec<((usize, usize), Inline)>,
     /// Unique to this parse state (each parse and edit makes a new one).
     id: u64,
     /// How `edit_many` came here from the state `step.from`.
@@ -309,6 +310,20 @@ fn in_ranges(ranges: &[(usize, usize)], start: usize, end: usize) -> bool {
     ranges.get(i).is_some_and(|&(s, _)| s <= end)
 }
 
+/// Merges two vectors sorted by key (no key in both) into one.
+fn merge_sorted<K: Ord + Copy, V>(a: Vec<(K, V)>, b: Vec<(K, V)>) -> Vec<(K, V)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for x in a {
+        while let Some(y) = b.next_if(|y| y.0 < x.0) {
+            out.push(y);
+        }
+        out.push(x);
+    }
+    out.extend(b);
+    out
+}
+
 /// Sorts closed ranges and merges the ones that meet.
 fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     ranges.sort_unstable();
@@ -393,12 +408,16 @@ impl Syntax {
 
     fn parse_with(p: &mut Parsers, text: Text) -> Syntax {
         let block = p.parse_block_or_empty(text);
-        let mut inlines = BTreeMap::new();
+        let mut inlines: Vec<((usize, usize), Inline)> = Vec::new();
         for_each_inline_node(&block, |node, ranges| {
             if let Some(inline) = p.parse_inline(text, node.start_byte(), ranges) {
-                inlines.insert((node.start_byte(), node.end_byte()), inline);
+                inlines.push(((node.start_byte(), node.end_byte()), inline));
             }
         });
+        // Document order already; a node met twice keeps its latest parse.
+        inlines.reverse();
+        inlines.sort_by_key(|(key, _)| *key);
+        inlines.dedup_by_key(|(key, _)| *key);
         Syntax {
             block,
             inlines,
@@ -452,8 +471,7 @@ impl Syntax {
             // ones an edit touches. `dirty` collects, in the coordinates of
             // the text after all edits, where the edits were, widened to the
             // inline nodes they touched.
-            let mut entries: Vec<((usize, usize), Inline)> =
-                std::mem::take(&mut self.inlines).into_iter().collect();
+            let mut entries: Vec<((usize, usize), Inline)> = std::mem::take(&mut self.inlines);
             let mut dirty: Vec<(usize, usize)> = Vec::with_capacity(edits.len() + changed.len());
             for edit in edits {
                 dirty.iter_mut().for_each(|r| *r = map_range(*r, edit));
@@ -483,7 +501,7 @@ impl Syntax {
             // walk the new block tree's inline nodes and reuse an old tree
             // only for the same range, the same excluded children and no
             // changed range; parse the rest.
-            let (mut keep, mut candidates): (Vec<_>, Vec<_>) = entries
+            let (keep, mut candidates): (Vec<_>, Vec<_>) = entries
                 .into_iter()
                 .partition(|&((start, end), _)| !in_ranges(&dirty, start, end));
             let mut visited: Vec<((usize, usize), Inline)> = Vec::new();
@@ -508,9 +526,8 @@ impl Syntax {
                     }
                 });
             }
-            keep.append(&mut visited);
             self.block = block;
-            self.inlines = keep.into_iter().collect();
+            self.inlines = merge_sorted(keep, visited);
             self.step = Some(Arc::new(Step {
                 from: self.id,
                 edits: edits.to_vec(),
@@ -542,16 +559,18 @@ impl Syntax {
         if !is_inline_kind(inline_node) {
             return None;
         }
+        let key = (inline_node.start_byte(), inline_node.end_byte());
         self.inlines
-            .get(&(inline_node.start_byte(), inline_node.end_byte()))
-            .map(|inline| &inline.tree)
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.inlines[i].1.tree)
     }
 
     /// Every inline tree with its node's byte range, in document order.
     pub fn inline_trees(&self) -> impl Iterator<Item = (ByteRange<usize>, &Tree)> + '_ {
         self.inlines
             .iter()
-            .map(|(&(start, end), inline)| (start..end, &inline.tree))
+            .map(|((start, end), inline)| (*start..*end, &inline.tree))
     }
 
     /// Every inline tree with its node's byte range and the holes cut out
@@ -562,7 +581,7 @@ impl Syntax {
     ) -> impl Iterator<Item = (ByteRange<usize>, &Tree, &[(usize, usize)])> + '_ {
         self.inlines
             .iter()
-            .map(|(&(start, end), inline)| (start..end, &inline.tree, inline.holes.as_slice()))
+            .map(|((start, end), inline)| (*start..*end, &inline.tree, inline.holes.as_slice()))
     }
 
     /// A canonical text dump for tests: every node of the block tree (kind,
@@ -579,7 +598,7 @@ impl Syntax {
             self.inlines.len()
         );
         dump_tree(&mut out, &self.block);
-        for (&(start, end), inline) in &self.inlines {
+        for ((start, end), inline) in &self.inlines {
             let _ = writeln!(out, "inline {start}..{end} holes {:?}", inline.holes);
             dump_tree(&mut out, &inline.tree);
         }

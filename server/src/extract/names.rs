@@ -126,22 +126,7 @@ pub fn split_talk_line(line: &str) -> TalkLine {
 
     // The remaining separators: the last occurrence wins (titles hold dashes
     // and commas; names follow the last one).
-    let mut best: Option<(usize, usize, Separator)> = None;
-    for (pat, sep) in [
-        (" by ", Separator::By),
-        (" - ", Separator::Hyphen),
-        (" – ", Separator::Dash),
-        (" — ", Separator::Dash),
-        (", ", Separator::Comma),
-    ] {
-        if let Some(pos) = line[title_start..end].rfind(pat) {
-            let pos = title_start + pos;
-            if pos > title_start && best.is_none_or(|(b, _, _)| pos > b) {
-                best = Some((pos, pos + pat.len(), sep));
-            }
-        }
-    }
-    if let Some((sep_at, names_at, sep)) = best {
+    if let Some((sep_at, names_at, sep)) = last_separator(line, title_start, end) {
         let names_end = strip_speaker_tail(line, names_at, end, sep);
         if let Some(names) = person_list(line, names_at, names_end) {
             let (ts, te) = trim_title(line, title_start, sep_at);
@@ -176,9 +161,39 @@ pub fn split_talk_line(line: &str) -> TalkLine {
     plain(trim_title_tuple(line, title_start, end), false)
 }
 
+/// The separators between a talk's title and its speakers.
+const SEPARATORS: [(&str, Separator); 5] = [
+    (" by ", Separator::By),
+    (" - ", Separator::Hyphen),
+    (" – ", Separator::Dash),
+    (" — ", Separator::Dash),
+    (", ", Separator::Comma),
+];
+
+/// The last separator in `line[start..end]` after its first byte: where it
+/// starts, where the names after it start, and which it is. One backward
+/// scan (every separator starts with a space or a comma), not a search per
+/// separator: this runs on every list item and paragraph line of a note at
+/// each keystroke.
+fn last_separator(line: &str, start: usize, end: usize) -> Option<(usize, usize, Separator)> {
+    let bytes = &line.as_bytes()[..end];
+    (start + 1..end).rev().find_map(|i| {
+        if !matches!(bytes[i], b' ' | b',') {
+            return None;
+        }
+        SEPARATORS
+            .iter()
+            .find(|(pat, _)| bytes[i..].starts_with(pat.as_bytes()))
+            .map(|&(pat, sep)| (i, i + pat.len(), sep))
+    })
+}
+
 /// Drops a trailing `, @handle` / ` @handle` from `line[start..end]`.
 fn strip_handle(line: &str, start: usize, end: usize) -> usize {
     let t = &line[start..end];
+    if !t.contains('@') {
+        return end;
+    }
     if let Some(at) = t.rfind(" @").or_else(|| t.rfind(",@")) {
         let handle = &t[at + 2..];
         if !handle.is_empty()
@@ -646,6 +661,31 @@ pub fn trim_range(s: &str, start: usize, end: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The backward scan finds what searching for each separator and
+        /// keeping the last would (the way it was first written).
+        #[test]
+        fn last_separator_is_the_last_of_any(
+            line in "[a-c ,\\-–—@y]{0,24}",
+            cut in 0usize..30,
+            from in 0usize..30,
+        ) {
+            let end = line.floor_char_boundary(cut.min(line.len()));
+            let start = line.floor_char_boundary(from.min(end));
+            let mut expected: Option<(usize, usize, Separator)> = None;
+            for (pat, sep) in SEPARATORS {
+                if let Some(pos) = line[start..end].rfind(pat) {
+                    let pos = start + pos;
+                    if pos > start && expected.is_none_or(|(b, _, _)| pos > b) {
+                        expected = Some((pos, pos + pat.len(), sep));
+                    }
+                }
+            }
+            prop_assert_eq!(last_separator(&line, start, end), expected);
+        }
+    }
 
     fn read(line: &str) -> (String, Vec<String>, Separator, bool) {
         let t = split_talk_line(line);
