@@ -79,14 +79,13 @@ pub fn collect(
         defs.entry(label.as_str()).or_insert(target.as_str());
     }
     let mut cursor = QueryCursor::new();
-    for (range, tree, holes) in syntax.inline_pieces() {
-        let base = range.start;
+    for p in syntax.inline_pieces() {
+        let base = p.range.start;
+        let node_text = text.get(p.range.clone()).unwrap_or_default();
+        let run = |cursor: &mut QueryCursor| query(p.tree, node_text, p.origin, cursor);
         let piece = match memo.as_deref_mut() {
-            Some(memo) => {
-                let bytes = text.as_bytes().get(range.clone()).unwrap_or_default();
-                memo.piece(bytes, holes, || query(tree, text, base, &mut cursor))
-            }
-            None => Arc::new(query(tree, text, base, &mut cursor)),
+            Some(memo) => memo.piece(node_text.as_bytes(), p.holes, || run(&mut cursor)),
+            None => Arc::new(run(&mut cursor)),
         };
         resolve(&piece, base, &defs, &mut out);
     }
@@ -94,11 +93,13 @@ pub fn collect(
     out
 }
 
-/// Runs the inline query over one inline tree.
-fn query(tree: &Tree, text: &str, base: usize, cursor: &mut QueryCursor) -> Piece {
+/// Runs the inline query over one inline tree: `text` is the inline
+/// node's bytes, which the tree has starting at byte `origin`.
+fn query(tree: &Tree, text: &str, origin: usize, cursor: &mut QueryCursor) -> Piece {
     let query = &*INLINE_QUERY;
     let names = query.capture_names();
     let mut piece = Piece::default();
+    // The query has no text predicates: the text it is given is not read.
     let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
     while let Some(m) = matches.next() {
         let mut whole: Option<(&str, Node)> = None;
@@ -118,7 +119,7 @@ fn query(tree: &Tree, text: &str, base: usize, cursor: &mut QueryCursor) -> Piec
                 dest,
                 label,
             };
-            add(kind, &found, text, base, &mut piece);
+            add(kind, &found, text, origin, &mut piece);
         }
     }
     piece
@@ -132,9 +133,11 @@ struct Found<'t> {
     label: Option<Node<'t>>,
 }
 
-fn add(kind: &str, found: &Found, text: &str, base: usize, out: &mut Piece) {
-    let slice = |n: Node| text.get(n.byte_range()).unwrap_or("");
-    let rel = |r: TextRange| r.start - base..r.end - base;
+/// Adds one match to `out`, in offsets relative to the inline node's
+/// start (`text` is the node's bytes; the tree has it at `origin`).
+fn add(kind: &str, found: &Found, text: &str, origin: usize, out: &mut Piece) {
+    let rel = |r: TextRange| r.start.saturating_sub(origin)..r.end.saturating_sub(origin);
+    let slice = |n: Node| text.get(rel(n.byte_range())).unwrap_or("");
     let node = found.node;
     let link_text = found
         .text_node
@@ -181,7 +184,7 @@ fn add(kind: &str, found: &Found, text: &str, base: usize, out: &mut Piece) {
             let inner = r.start + 1..r.end.saturating_sub(1).max(r.start + 1);
             out.links.push(RawLink {
                 kind: RawKind::Autolink {
-                    target: text.get(inner.clone()).unwrap_or("").to_string(),
+                    target: text.get(rel(inner.clone())).unwrap_or("").to_string(),
                 },
                 text: String::new(),
                 range: rel(r),

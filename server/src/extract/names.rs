@@ -672,8 +672,14 @@ mod tests {
             cut in 0usize..30,
             from in 0usize..30,
         ) {
-            let end = line.floor_char_boundary(cut.min(line.len()));
-            let start = line.floor_char_boundary(from.min(end));
+            let floor = |mut i: usize| {
+                while !line.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let end = floor(cut.min(line.len()));
+            let start = floor(from.min(end));
             let mut expected: Option<(usize, usize, Separator)> = None;
             for (pat, sep) in SEPARATORS {
                 if let Some(pos) = line[start..end].rfind(pat) {
