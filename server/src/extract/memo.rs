@@ -13,9 +13,10 @@
 //! incremental edit, only the nodes the edit changed are walked.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use super::blocks::{self, Outline};
 use super::inline::Piece;
@@ -24,9 +25,9 @@ use crate::syntax::Syntax;
 #[derive(Clone, Debug, Default)]
 pub struct Memo {
     /// The pieces of the previous run.
-    previous: HashMap<u128, Arc<Piece>>,
+    previous: Pieces,
     /// The pieces of the run in progress.
-    current: HashMap<u128, Arc<Piece>>,
+    current: Pieces,
     /// Pieces computed and reused by the latest run.
     computed: usize,
     reused: usize,
@@ -67,6 +68,7 @@ impl Memo {
     pub(super) fn begin(&mut self) {
         self.computed = 0;
         self.reused = 0;
+        self.current.reserve(self.previous.len());
     }
 
     /// Ends a run: what it used is what the next run may reuse.
@@ -101,7 +103,38 @@ impl Memo {
     }
 }
 
+/// Pieces by key. The keys are xxh3 hashes already: the map uses their low
+/// bits as they are instead of hashing them again (a keystroke looks up
+/// every piece of the note).
+type Pieces = HashMap<u128, Arc<Piece>, BuildHasherDefault<KeyHasher>>;
+
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u128 keys are hashed (`write_u128`); fold anything else.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        }
+    }
+
+    fn write_u128(&mut self, key: u128) {
+        self.0 = key as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 fn key(bytes: &[u8], holes: &[(usize, usize)]) -> u128 {
+    if holes.is_empty() {
+        // Most pieces: the one-shot hash, several times cheaper to set up.
+        return xxh3_128(bytes);
+    }
     let mut h = Xxh3::new();
     h.update(&(bytes.len() as u64).to_le_bytes());
     h.update(bytes);

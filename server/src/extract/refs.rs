@@ -180,17 +180,22 @@ pub fn libraries_in(
     out: &mut Vec<LibraryMention>,
 ) {
     let slice = &text[range.clone()];
-    for m in PIP_INSTALL.captures_iter(slice) {
-        let name = m.name("name").unwrap();
-        out.push(LibraryMention {
-            name: name.as_str().into(),
-            range: range.start + name.start()..range.start + name.end(),
-            via: LibraryVia::PipInstall,
-        });
+    // Each pattern needs its command word: looking for that first spares
+    // the regex set-up on the thousands of short code spans of a note
+    // (12% of a keystroke's extraction before).
+    if slice.contains("pip") {
+        for m in PIP_INSTALL.captures_iter(slice) {
+            let name = m.name("name").unwrap();
+            out.push(LibraryMention {
+                name: name.as_str().into(),
+                range: range.start + name.start()..range.start + name.end(),
+                via: LibraryVia::PipInstall,
+            });
+        }
     }
     // Not scanned at all in prose: its leading `\s` alternative makes it
     // try at every space of the text.
-    if with_imports {
+    if with_imports && slice.contains("import") {
         for m in IMPORT.captures_iter(slice) {
             if let Some(name) = m.name("from").or(m.name("import")) {
                 out.push(LibraryMention {
@@ -201,13 +206,15 @@ pub fn libraries_in(
             }
         }
     }
-    for m in MODULE_RUN.captures_iter(slice) {
-        let name = m.name("name").unwrap();
-        out.push(LibraryMention {
-            name: name.as_str().into(),
-            range: range.start + name.start()..range.start + name.end(),
-            via: LibraryVia::Import,
-        });
+    if slice.contains("python") {
+        for m in MODULE_RUN.captures_iter(slice) {
+            let name = m.name("name").unwrap();
+            out.push(LibraryMention {
+                name: name.as_str().into(),
+                range: range.start + name.start()..range.start + name.end(),
+                via: LibraryVia::Import,
+            });
+        }
     }
 }
 
