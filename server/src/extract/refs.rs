@@ -180,17 +180,19 @@ pub fn libraries_in(
     out: &mut Vec<LibraryMention>,
 ) {
     let slice = &text[range.clone()];
+    let mut push = |name: regex::Match, via| {
+        out.push(LibraryMention {
+            name: name.as_str().into(),
+            range: range.start + name.start()..range.start + name.end(),
+            via,
+        })
+    };
     // Each pattern needs its command word: looking for that first spares
     // the regex set-up on the thousands of short code spans of a note
     // (12% of a keystroke's extraction before).
     if slice.contains("pip") {
         for m in PIP_INSTALL.captures_iter(slice) {
-            let name = m.name("name").unwrap();
-            out.push(LibraryMention {
-                name: name.as_str().into(),
-                range: range.start + name.start()..range.start + name.end(),
-                via: LibraryVia::PipInstall,
-            });
+            push(m.name("name").unwrap(), LibraryVia::PipInstall);
         }
     }
     // Not scanned at all in prose: its leading `\s` alternative makes it
@@ -198,22 +200,13 @@ pub fn libraries_in(
     if with_imports && slice.contains("import") {
         for m in IMPORT.captures_iter(slice) {
             if let Some(name) = m.name("from").or(m.name("import")) {
-                out.push(LibraryMention {
-                    name: name.as_str().into(),
-                    range: range.start + name.start()..range.start + name.end(),
-                    via: LibraryVia::Import,
-                });
+                push(name, LibraryVia::Import);
             }
         }
     }
     if slice.contains("python") {
         for m in MODULE_RUN.captures_iter(slice) {
-            let name = m.name("name").unwrap();
-            out.push(LibraryMention {
-                name: name.as_str().into(),
-                range: range.start + name.start()..range.start + name.end(),
-                via: LibraryVia::Import,
-            });
+            push(m.name("name").unwrap(), LibraryVia::Import);
         }
     }
 }
