@@ -73,11 +73,12 @@ pub fn plan(checked: &Checked) -> Vec<FilePlan> {
             continue;
         }
         edits.sort_by_key(|(r, _)| r.start);
-        let mut new_text = file.text().to_string();
+        let text = file.text();
+        let mut new_text = text.to_string();
         for (r, t) in edits.iter().rev() {
             new_text.replace_range(r.clone(), t);
         }
-        if new_text != *file.text() {
+        if new_text != *text {
             plans.push(FilePlan {
                 file: file.clone(),
                 path,

@@ -120,11 +120,6 @@ struct Inline {
     shift: Shift,
 }
 
-/// A move by whole bytes and rows, columns unchanged: what an edit that
-/// ends on an earlier row does to the text after it. Editing each of a
-/// large note's thousands of inline trees on every keystroke cost more
-/// than reparsing the one the keystroke touched; readers of the pieces
-/// work relative to the node's start, so the trees rarely need the move.
 /// One inline tree, as [`Syntax::inline_pieces`] gives it.
 pub struct InlinePiece<'a> {
     /// The inline node's byte range in the text now.
@@ -135,9 +130,16 @@ pub struct InlinePiece<'a> {
     pub tree: &'a Tree,
     /// Cut out of the parse, relative to the node's start.
     pub holes: &'a [(usize, usize)],
+    /// Where the tree has the node's start (the node's start now, less the
+    /// edits' pending [`Shift`]).
     pub origin: usize,
 }
 
+/// A move by whole bytes and rows, columns unchanged: what an edit that
+/// ends on an earlier row does to the text after it. Editing each of a
+/// large note's thousands of inline trees on every keystroke cost more
+/// than reparsing the one the keystroke touched; readers of the pieces
+/// work relative to the node's start, so the trees rarely need the move.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Shift {
     bytes: isize,

@@ -63,31 +63,26 @@ pub fn complete(snapshot: &Snapshot, url: &Url, offset: usize) -> Completions {
     let Some(file) = snapshot.file(url) else {
         return Completions::default();
     };
-    let offset = offset.min(file.text().len());
-    if !file.text().is_char_boundary(offset) {
+    let text = file.text();
+    let offset = offset.min(text.len());
+    if !text.is_char_boundary(offset) {
         return Completions::default();
     }
-    let line = line_at(&file.text(), offset);
-    let before = &file.text()[line.start..offset];
+    let line = line_at(&text, offset);
+    let before = &text[line.start..offset];
     let in_fence = file.model.in_code(offset);
     let pep = pep_context(before, line.start);
     let mut out = if let Some((start, true)) = pep {
         // `pep-05` in a URL being typed.
-        peps(snapshot, &file.text()[start..offset], start..offset, true)
+        peps(snapshot, &text[start..offset], start..offset, true)
     } else if let Some(start) = link_destination_context(before, line.start) {
         link_destinations(snapshot, &file, start, offset)
     } else if let Some(start) = link_text_context(before, line.start).filter(|_| !in_fence) {
-        talk_titles(snapshot, url, &file.text()[start..offset], start..offset)
+        talk_titles(snapshot, url, &text[start..offset], start..offset)
     } else if let Some((start, slug)) = pep {
-        peps(snapshot, &file.text()[start..offset], start..offset, slug)
+        peps(snapshot, &text[start..offset], start..offset, slug)
     } else if let Some(start) = speaker_context(before, line.start).filter(|_| !in_fence) {
-        speakers(
-            snapshot,
-            &file,
-            &file.text()[start..offset],
-            start..offset,
-            offset,
-        )
+        speakers(snapshot, &file, &text[start..offset], start..offset, offset)
     } else if let Some((start, explicit)) = library_context(before, line.start) {
         if in_fence && !explicit {
             return Completions::default();
@@ -95,7 +90,7 @@ pub fn complete(snapshot: &Snapshot, url: &Url, offset: usize) -> Completions {
         libraries(
             snapshot,
             &file,
-            &file.text()[start..offset],
+            &text[start..offset],
             start..offset,
             explicit,
         )

@@ -421,13 +421,15 @@ impl Features {
 
     pub fn inlay_hints(&self, state: &State, p: InlayHintParams) -> Option<Vec<InlayHint>> {
         let (snapshot, file, enc) = Self::file(state, &p.text_document.uri)?;
+        // Bound once: a note read from disk unpacks its text for each call.
+        let text = file.text();
         let start = file.lines.offset(
-            &file.text(),
+            &text,
             Pos::new(p.range.start.line, p.range.start.character),
             enc,
         );
         let end = file.lines.offset(
-            &file.text(),
+            &text,
             Pos::new(p.range.end.line, p.range.end.character),
             enc,
         );
@@ -451,12 +453,13 @@ impl Features {
     fn tokens(state: &State, uri: &Url, range: Option<Range>) -> Option<Vec<u32>> {
         let (snapshot, file, enc) = Self::file(state, uri)?;
         let range = range.map(|r| {
+            let text = file.text();
             let a = file
                 .lines
-                .offset(&file.text(), Pos::new(r.start.line, r.start.character), enc);
+                .offset(&text, Pos::new(r.start.line, r.start.character), enc);
             let b = file
                 .lines
-                .offset(&file.text(), Pos::new(r.end.line, r.end.character), enc);
+                .offset(&text, Pos::new(r.end.line, r.end.character), enc);
             a..b
         });
         let tokens = semantic::semantic_tokens(&snapshot, &file.url, range);
@@ -594,13 +597,14 @@ impl Features {
         p: SelectionRangeParams,
     ) -> Option<Vec<SelectionRange>> {
         let (snapshot, file, enc) = Self::file(state, &p.text_document.uri)?;
+        let text = file.text();
         Some(
             p.positions
                 .iter()
                 .map(|pos| {
-                    let offset =
-                        file.lines
-                            .offset(&file.text(), Pos::new(pos.line, pos.character), enc);
+                    let offset = file
+                        .lines
+                        .offset(&text, Pos::new(pos.line, pos.character), enc);
                     let ranges = structure::selection_ranges(&snapshot, &file.url, offset);
                     let mut parent: Option<Box<SelectionRange>> = None;
                     for r in ranges.iter().rev() {
