@@ -7,6 +7,7 @@
 //! ```
 
 mod client;
+mod keystroke;
 mod measure;
 
 use std::path::PathBuf;
@@ -15,7 +16,9 @@ use std::process::ExitCode;
 use measure::Options;
 
 const USAGE: &str = "usage: talknotes-bench [--sizes 100,1000,10000] [--repeat N] [--edits N]
-                       [--requests N] [--seed S] [--server BIN] [--work-dir DIR]
+                       [--settle N] [--requests N] [--seed S] [--server BIN]
+                       [--work-dir DIR]
+       talknotes-bench --keystroke NOTE [--edits N]
 
 Generates a workspace of each size (talknotes-gen, seeded) in a temporary
 folder, drives the release talknotes-ls over stdio on it, and prints the
@@ -24,14 +27,22 @@ figures as a markdown table; the folder is deleted afterwards.
   --repeat    sessions and --check runs per size (default 3): single figures
               are the median of the runs, percentiles pool every sample
   --edits     one-character edits per session (default 60)
+  --settle    untimed keystrokes before the edits timed again, settled
+              (default 200)
   --requests  completion and workspace/symbol requests per session (default 200)
   --seed      generator seed (default 1)
   --server    the talknotes-ls binary (default: built with
               `cargo build --release -p talknotes-ls` and taken from target/release)
-  --work-dir  where the temporary workspaces go (default: the system temp dir)";
+  --work-dir  where the temporary workspaces go (default: the system temp dir)
+
+--keystroke NOTE: no server, no workspace. Opens NOTE as the server opens a
+document and types the benchmark's keystrokes in it (--edits, default 400)
+in-process, printing the parse and re-extraction time of each tenth of them.";
 
 fn main() -> ExitCode {
     let mut opts = Options::default();
+    let mut keystroke_note: Option<PathBuf> = None;
+    let mut edits_given = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let (key, inline) = match arg.split_once('=') {
@@ -53,7 +64,15 @@ fn main() -> ExitCode {
                 sizes.map(|s| opts.sizes = s).is_some()
             }
             "--repeat" => number(&value).map(|n| opts.repeat = n.max(1)).is_some(),
-            "--edits" => number(&value).map(|n| opts.edits = n).is_some(),
+            "--edits" => {
+                edits_given = true;
+                number(&value).map(|n| opts.edits = n).is_some()
+            }
+            "--keystroke" => {
+                keystroke_note = Some(PathBuf::from(&value));
+                true
+            }
+            "--settle" => number(&value).map(|n| opts.settle = n).is_some(),
             "--requests" => number(&value).map(|n| opts.requests = n).is_some(),
             "--seed" => value.parse().map(|s| opts.seed = s).is_ok(),
             "--server" => {
@@ -74,7 +93,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    match measure::run(&opts) {
+    let result = match keystroke_note {
+        Some(note) => keystroke::run(&note, if edits_given { opts.edits } else { 400 }),
+        None => measure::run(&opts),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("talknotes-bench: {e}");
