@@ -160,3 +160,56 @@ fn a_name_like_sub_heading_in_a_file_of_many_talks_is_a_section() {
         )]
     );
 }
+
+/// A list talk runs to the next talk of its list, or to the end of the list
+/// (nested notes, sibling notes, a deeper talk's own notes): what the
+/// shortcut that stops reading the list at the next talk must keep.
+#[test]
+fn list_talks_run_to_the_next_talk_or_the_end_of_the_list() {
+    let text = "\
+# PyCon 2019
+
+- Async All The Way - Ada Lovelace
+  - nested note one
+  - nested note two
+- a sibling note
+- Typing In Practice - Bob Builder
+- Plain Item Without Speaker
+  - Nested Talk Title - Cleo Patra
+    - its own note
+- Last Talk Here - Dan Brown
+  - last note
+
+After the list.
+";
+    let m = model(text);
+    let found = talks(&m);
+    let titles: Vec<&str> = found.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Async All The Way",
+            "Typing In Practice",
+            "Nested Talk Title",
+            "Last Talk Here"
+        ]
+    );
+    let starts: Vec<usize> = m.talks.iter().map(|t| t.range.start).collect();
+    // Each talk ends where the next begins, but the last, which ends with
+    // its list (before the paragraph after it).
+    for (k, t) in m.talks.iter().enumerate().take(m.talks.len() - 1) {
+        assert_eq!(t.range.end, starts[k + 1], "talk {k}: {:?}", t.title);
+    }
+    let last = m.talks.last().unwrap();
+    let list_end = text.find("\nAfter the list.").unwrap();
+    assert!(
+        last.range.end <= list_end + 1 && last.range.end > text.find("last note").unwrap(),
+        "last talk ends at {} (list ends at {list_end})",
+        last.range.end
+    );
+    // The sibling note belongs to the first talk's notes.
+    let note = text.find("a sibling note").unwrap();
+    assert_eq!(m.talk_at(note).map(|(i, _)| i), Some(0));
+    let notes = m.talks[0].notes_range.clone().unwrap();
+    assert!(notes.contains(&note));
+}

@@ -11,6 +11,10 @@
 //! The block outline is kept too, with the id of the syntax it was read
 //! from: when the document's next syntax was made from that one by an
 //! incremental edit, only the nodes the edit changed are walked.
+//!
+//! And the talk lines: how a heading's, list item's or paragraph's line
+//! reads as title and speakers is a function of the line alone, kept by
+//! the same kind of key (a note that is one long list has thousands).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -20,6 +24,7 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use super::blocks::{self, Outline};
 use super::inline::Piece;
+use super::names::{split_talk_line, TalkLine};
 use crate::syntax::Syntax;
 
 #[derive(Clone, Debug, Default)]
@@ -28,6 +33,9 @@ pub struct Memo {
     previous: Pieces,
     /// The pieces of the run in progress.
     current: Pieces,
+    /// The talk lines of the previous run, and of the run in progress.
+    previous_lines: TalkLines,
+    current_lines: TalkLines,
     /// Pieces computed and reused by the latest run.
     computed: usize,
     reused: usize,
@@ -69,11 +77,27 @@ impl Memo {
         self.computed = 0;
         self.reused = 0;
         self.current.reserve(self.previous.len());
+        self.current_lines.reserve(self.previous_lines.len());
+    }
+
+    /// [`split_talk_line`] of `line`: the previous run's, or read.
+    pub(super) fn talk_line(&mut self, line: &str) -> TalkLine {
+        let key = xxh3_128(line.as_bytes());
+        if let Some(t) = self.current_lines.get(&key) {
+            return t.clone();
+        }
+        let read = self
+            .previous_lines
+            .remove(&key)
+            .unwrap_or_else(|| split_talk_line(line));
+        self.current_lines.insert(key, read.clone());
+        read
     }
 
     /// Ends a run: what it used is what the next run may reuse.
     pub(super) fn finish(&mut self) {
         self.previous = std::mem::take(&mut self.current);
+        self.previous_lines = std::mem::take(&mut self.current_lines);
     }
 
     /// The outline of `syntax`: the kept one moved through the step that
@@ -107,6 +131,9 @@ impl Memo {
 /// bits as they are instead of hashing them again (a keystroke looks up
 /// every piece of the note).
 type Pieces = HashMap<u128, Arc<Piece>, BuildHasherDefault<KeyHasher>>;
+
+/// Talk lines by the key of the line's bytes.
+type TalkLines = HashMap<u128, TalkLine, BuildHasherDefault<KeyHasher>>;
 
 #[derive(Default)]
 struct KeyHasher(u64);

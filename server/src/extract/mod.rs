@@ -94,7 +94,7 @@ fn extract_model(
     }
     let mut inlines = inline::collect(syntax, text, &defs, memo.as_deref_mut());
     if let Some((sub, from)) = &tail {
-        let mut more = inline::collect(sub, &text[*from..], &defs, memo);
+        let mut more = inline::collect(sub, &text[*from..], &defs, memo.as_deref_mut());
         more.shift(*from);
         inlines.links.extend(more.links);
         inlines.code_spans.extend(more.code_spans);
@@ -167,16 +167,17 @@ fn extract_model(
     let conference_line = found.as_ref().and_then(|f| f.line.clone());
     model.conference = found.map(|f| f.conference);
 
-    let link_targets: Vec<(TextRange, String)> = model
+    let link_targets: Vec<(TextRange, &str)> = model
         .links
         .iter()
-        .map(|l| (l.range.clone(), l.target.clone()))
+        .map(|l| (l.range.clone(), l.target.as_str()))
         .collect();
     model.talks = talks::find_talks(&talks::TalkInput {
         text,
         blocks: &outline.blocks,
         links: &link_targets,
         conference_line,
+        memo: std::cell::RefCell::new(memo),
     });
 
     model.headings = headings(text, &outline.blocks);

@@ -8,9 +8,11 @@
 //! about. A form no certain talk uses is never guessed at: a false alarm
 //! costs a user as much as a missed one.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::blocks::{lines, Block, BlockKind};
+use super::memo::Memo;
 use super::names::{is_person_name, split_talk_line, trim_range, Separator, TalkLine};
 use crate::model::{Speaker, SpeakerSlot, Talk, TalkForm, TextRange};
 
@@ -113,10 +115,23 @@ pub fn is_talk_url(url: &str) -> bool {
 pub struct TalkInput<'a> {
     pub text: &'a str,
     pub blocks: &'a [Block],
-    /// Every link target with its range (for "a schedule link under a heading").
-    pub links: &'a [(TextRange, String)],
+    /// Every link target with its range (for "a schedule link under a
+    /// heading"), sorted by start.
+    pub links: &'a [(TextRange, &'a str)],
     /// The line the conference was read from: never a talk.
     pub conference_line: Option<TextRange>,
+    /// Where talk lines read in the document's previous run are kept.
+    pub memo: RefCell<Option<&'a mut Memo>>,
+}
+
+impl TalkInput<'_> {
+    /// [`split_talk_line`], through the memo when there is one.
+    fn talk_line(&self, line: &str) -> TalkLine {
+        match self.memo.borrow_mut().as_deref_mut() {
+            Some(memo) => memo.talk_line(line),
+            None => split_talk_line(line),
+        }
+    }
 }
 
 pub fn find_talks(input: &TalkInput) -> Vec<Talk> {
@@ -190,6 +205,10 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
     // `Speaker: Name` line) right under it.
     let mut speaker_headings: HashMap<usize, Vec<Speaker>> = HashMap::new();
     let mut consumed = vec![false; input.blocks.len()];
+    let mut per_level = [0usize; 7];
+    for (_, _, level) in &headings {
+        per_level[usize::from(*level).min(6)] += 1;
+    }
     for (i, b, level) in &headings {
         let Some(next) = input.blocks.get(i + 1) else {
             continue;
@@ -198,10 +217,11 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         // `# Effective Code Review (Erik Rose)` is a sub-section. And a file
         // of many talks at this level is not one talk per file: `## Performance
         // Options` under `# Cython` is a sub-section too.
-        if !split_talk_line(&text[b.content.clone()])
+        if !input
+            .talk_line(&text[b.content.clone()])
             .speakers
             .is_empty()
-            || headings.iter().filter(|(_, _, l)| l == level).count() > 1
+            || per_level[usize::from(*level).min(6)] > 1
         {
             continue;
         }
@@ -251,12 +271,15 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         {
             continue;
         }
-        let line = split_talk_line(raw);
+        let line = input.talk_line(raw);
         let own_section = own_section(input.blocks, *i);
-        let has_talk_link = input
+        let first = input
             .links
+            .partition_point(|(r, _)| r.start < own_section.start);
+        let has_talk_link = input.links[first..]
             .iter()
-            .any(|(r, url)| own_section.contains(&r.start) && is_talk_url(url));
+            .take_while(|(r, _)| r.start < own_section.end)
+            .any(|(_, url)| is_talk_url(url));
         let title_is_link = raw.trim_start().starts_with('[') && raw.contains("](");
         let certain = !line.speakers.is_empty()
             || speaker_headings.contains_key(i)
@@ -482,16 +505,23 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
     }
     let mut items: Vec<Item> = Vec::new();
     // Talk items are the outermost items not inside another talk.
+    // Blocks come in document order and a talk item's nested items are
+    // skipped, so talk ranges are disjoint and sorted: only the latest can
+    // hold the next item (a note that is one long list has thousands).
     let mut talk_ranges: Vec<TextRange> = Vec::new();
     for (i, b) in input.blocks.iter().enumerate() {
         let BlockKind::ListItem { .. } = b.kind else {
             continue;
         };
-        if taken(&b.range) || talk_ranges.iter().any(|r| r.contains(&b.range.start)) {
+        if taken(&b.range)
+            || talk_ranges
+                .last()
+                .is_some_and(|r| r.contains(&b.range.start))
+        {
             continue;
         }
         let (line_text, base, bold) = unbold(text, b.content.clone());
-        let line = split_talk_line(line_text);
+        let line = input.talk_line(line_text);
         if !line.speakers.is_empty() {
             talk_ranges.push(b.range.clone());
         }
@@ -525,9 +555,10 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
             && matches!(b.kind, BlockKind::ListItem { depth: 0 })
             && plausible_bare_title(&visible_title(&text[it.base..it.base + it.line.title.end]));
         if certain || bold_talk {
+            // Disjoint and sorted too: the latest chosen is the one to ask.
             if chosen
-                .iter()
-                .any(|(c, _)| input.blocks[c.block].range.contains(&b.range.start))
+                .last()
+                .is_some_and(|(c, _)| input.blocks[c.block].range.contains(&b.range.start))
             {
                 continue;
             }
@@ -541,11 +572,11 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
         // The entry runs to the next talk of the same list, or the end of the
         // list: notes may be nested items (`* **Talk**` / `    * note`) or
         // sibling items after it (`- Talk - Name` / `- note`).
-        let list_end = enclosing_list_end(input.blocks, it.block);
         let next_talk = chosen
             .get(n + 1)
             .map(|(c, _)| input.blocks[c.block].range.start)
             .unwrap_or(usize::MAX);
+        let list_end = enclosing_list_end(input.blocks, it.block, next_talk);
         let end = list_end.min(next_talk).max(b.range.end);
         let range = b.range.start..end;
         let title_range = it.base + it.line.title.start..it.base + it.line.title.end;
@@ -567,8 +598,11 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
 }
 
 /// The end of the run of list items that `index` belongs to (siblings and
-/// their nested items), approximated by the last consecutive list item.
-fn enclosing_list_end(blocks: &[Block], index: usize) -> usize {
+/// their nested items), approximated by the last consecutive list item; or,
+/// once the run reaches an item starting at `limit` or later, some offset
+/// past `limit` (the caller stops there anyway: each talk then reads only
+/// up to the next, not to the end of a list of thousands).
+fn enclosing_list_end(blocks: &[Block], index: usize, limit: usize) -> usize {
     let BlockKind::ListItem { depth } = blocks[index].kind else {
         return blocks[index].range.end;
     };
@@ -577,6 +611,9 @@ fn enclosing_list_end(blocks: &[Block], index: usize) -> usize {
         match b.kind {
             BlockKind::ListItem { depth: d } if d >= depth => {
                 end = end.max(b.range.end);
+                if b.range.start >= limit {
+                    break;
+                }
             }
             _ => break,
         }
@@ -661,9 +698,9 @@ fn paragraph_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec
             .find(|l| !l.trim().is_empty());
         let gap_is_blank = all_lines
             .get(k + 1)
-            .is_none_or(|n| text[r.end..n.start].lines().count() <= 3);
+            .is_none_or(|n| text[r.end..n.start].lines().take(4).count() <= 3);
         let notes_follow = next.is_some_and(is_bullet_line) && gap_is_blank;
-        let read = split_talk_line(raw);
+        let read = input.talk_line(raw);
         let title = &raw[read.title.clone()];
         if title.contains(". ") {
             continue;
