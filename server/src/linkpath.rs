@@ -93,22 +93,57 @@ fn unangle(text: &str, range: TextRange) -> Option<Destination> {
 /// `to` relative to the folder `from_dir`, with `/` separators (`../a/b.md`).
 /// Both are absolute and normalized; None when they share no root.
 pub fn relative_path(from_dir: &Path, to: &Path) -> Option<String> {
-    let from: Vec<Component> = from_dir.components().collect();
-    let to_c: Vec<Component> = to.components().collect();
-    if from.first() != to_c.first() {
-        return None;
+    RelativeFrom::new(from_dir).to(to)
+}
+
+/// [`relative_path`] from one folder to many paths: the folder is split
+/// into components once (`broken-link` compares a missing note's path with
+/// every note of the workspace).
+pub struct RelativeFrom<'a> {
+    from: Vec<Component<'a>>,
+}
+
+impl<'a> RelativeFrom<'a> {
+    pub fn new(from_dir: &'a Path) -> RelativeFrom<'a> {
+        RelativeFrom {
+            from: from_dir.components().collect(),
+        }
     }
-    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(
-        to_c[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    if parts.is_empty() {
-        return Some(".".into());
+
+    /// [`relative_path`] from this folder to `to`.
+    pub fn to(&self, to: &Path) -> Option<String> {
+        let mut rest = to.components();
+        if self.from.first().copied() != rest.clone().next() {
+            return None;
+        }
+        let mut common = 0;
+        while let (Some(a), Some(b)) = (self.from.get(common), rest.clone().next()) {
+            if *a != b {
+                break;
+            }
+            common += 1;
+            rest.next();
+        }
+        let mut out = String::new();
+        let mut first = true;
+        let mut push = |part: &str| {
+            if !first {
+                out.push('/');
+            }
+            first = false;
+            out.push_str(part);
+        };
+        for _ in common..self.from.len() {
+            push("..");
+        }
+        for c in rest {
+            push(&c.as_os_str().to_string_lossy());
+        }
+        if first {
+            return Some(".".into());
+        }
+        Some(out)
     }
-    Some(parts.join("/"))
 }
 
 /// `rel` written the way `old` (the path part of a destination as written)
@@ -167,6 +202,48 @@ pub fn resolve(dir: &Path, decoded: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The first, plain implementation of [`relative_path`].
+    fn relative_path_plain(from_dir: &Path, to: &Path) -> Option<String> {
+        let from: Vec<Component> = from_dir.components().collect();
+        let to_c: Vec<Component> = to.components().collect();
+        if from.first() != to_c.first() {
+            return None;
+        }
+        let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+        let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+        parts.extend(
+            to_c[common..]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        );
+        if parts.is_empty() {
+            return Some(".".into());
+        }
+        Some(parts.join("/"))
+    }
+
+    proptest! {
+        /// Paths from a small alphabet of components, absolute or not, so
+        /// that shared prefixes, equal paths and no shared root all occur.
+        #[test]
+        fn relative_path_is_the_plain_one(
+            from_abs in any::<bool>(),
+            to_abs in any::<bool>(),
+            from in proptest::collection::vec("(a|b|ab|c d|é|\\.\\.)", 0..5),
+            to in proptest::collection::vec("(a|b|ab|c d|é|x\\.md)", 0..5),
+        ) {
+            let path = |abs: bool, parts: &[String]| {
+                let joined = parts.join("/");
+                PathBuf::from(if abs { format!("/{joined}") } else { joined })
+            };
+            let (f, t) = (path(from_abs, &from), path(to_abs, &to));
+            let reused = RelativeFrom::new(&f);
+            prop_assert_eq!(reused.to(&t), relative_path_plain(&f, &t));
+            prop_assert_eq!(relative_path(&f, &t), relative_path_plain(&f, &t));
+        }
+    }
 
     #[test]
     fn relative_paths() {

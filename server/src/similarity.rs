@@ -3,6 +3,15 @@
 /// Damerau–Levenshtein (optimal string alignment) distance over chars,
 /// stopping early: Some(distance) when it is at most `max`.
 pub fn damerau(a: &str, b: &str, max: usize) -> Option<usize> {
+    // Decided without the table (and its allocations) when the lengths
+    // alone are too far apart, or no edit is allowed: most calls compare
+    // a name with thousands of others.
+    if a == b {
+        return Some(0);
+    }
+    if max == 0 || a.chars().count().abs_diff(b.chars().count()) > max {
+        return None;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > max {

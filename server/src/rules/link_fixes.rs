@@ -7,13 +7,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use url::Url;
 
 use super::{Context, Edit, Finding, Fix, NewNote};
 use crate::index::NoteFile;
-use crate::linkpath::{self, relative_path, stem, write_like};
+use crate::linkpath::{self, relative_path, stem, write_like, RelativeFrom};
 use crate::model::Link;
 use crate::similarity::damerau;
 
@@ -33,15 +33,14 @@ fn budget(len: usize) -> usize {
 
 /// The runs of digits: `pycon-2017` and `pycon-2018` are different notes,
 /// not a typo apart.
-fn digits(s: &str) -> Vec<&str> {
+fn digits(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !c.is_ascii_digit())
         .filter(|d| !d.is_empty())
-        .collect()
 }
 
 /// A typo distance that never bridges different numbers.
 fn typo(a: &str, b: &str) -> Option<u32> {
-    if digits(a) != digits(b) {
+    if !digits(a).eq(digits(b)) {
         return None;
     }
     damerau(a, b, budget(a.chars().count().min(b.chars().count()))).map(|d| d as u32)
@@ -77,6 +76,42 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
     out
 }
 
+/// A note as [`scan_notes`] compares it with every broken link: its path,
+/// its file name (lower case, no extension) and, in [`words`], its titles
+/// and that name. None of it depends on the linking note, so it is read
+/// once per [`NoteCandidates`], not once per link and note.
+#[derive(Debug)]
+struct NoteNames {
+    path: PathBuf,
+    name: String,
+    words: Vec<String>,
+}
+
+fn note_names(cx: &Context) -> Vec<NoteNames> {
+    cx.facts
+        .paths
+        .iter()
+        .map(|(path, url)| {
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            let name = stem(&file_name).to_string();
+            let file = (cx.files)(url);
+            let mut words: Vec<String> = titles(file.as_deref(), cx, url)
+                .iter()
+                .map(|t| self::words(t))
+                .collect();
+            words.push(self::words(&name));
+            NoteNames {
+                path: path.clone(),
+                name,
+                words,
+            }
+        })
+        .collect()
+}
+
 /// Candidates found by [`note_candidates`], by (folder of the linking
 /// note, missing path, link text). Finding them compares the link with
 /// every note of the workspace, and a note's diagnostics are computed
@@ -86,6 +121,8 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
 #[derive(Debug, Default)]
 pub struct NoteCandidates {
     found: Mutex<HashMap<CandidateKey, Candidates>>,
+    /// Every note's names, read by the first scan.
+    notes: OnceLock<Vec<NoteNames>>,
 }
 
 /// The linking note's folder, the missing path, the link's text.
@@ -119,12 +156,16 @@ fn scan_notes(cx: &Context, dir: &Path, resolved: &Path, text: &str) -> Vec<(Pat
     let text_words = words(text);
     let use_text = text_words.split(' ').count() >= 2;
     let mut out: Vec<(PathBuf, u32)> = Vec::new();
-    for (path, url) in &cx.facts.paths {
-        let Some(rel) = relative_path(dir, path).map(|r| r.to_lowercase()) else {
+    let from_dir = RelativeFrom::new(dir);
+    for note in cx.candidates.notes.get_or_init(|| note_names(cx)) {
+        let path = &note.path;
+        let Some(rel) = from_dir.to(path).map(|r| r.to_lowercase()) else {
             continue;
         };
         let r_stem = stem(&rel);
-        let r_name = r_stem.rsplit('/').next().unwrap_or(r_stem);
+        // The file name of a relative path to a file is the file's own.
+        let r_name = note.name.as_str();
+        debug_assert_eq!(r_stem.rsplit('/').next(), Some(r_name));
         let r_dir = &r_stem[..r_stem.len() - r_name.len()];
         let mut best: Option<u32> = None;
         let mut consider = |s: Option<u32>| {
@@ -144,11 +185,8 @@ fn scan_notes(cx: &Context, dir: &Path, resolved: &Path, text: &str) -> Vec<(Pat
         }
         // The link's text is the note's title (or its file name in words).
         if use_text {
-            let file = (cx.files)(url);
-            let mut names = titles(file.as_deref(), cx, url);
-            names.push(r_name.to_string());
-            for name in names {
-                consider(typo(&text_words, &words(&name)).map(|d| 2 + 2 * d));
+            for name in &note.words {
+                consider(typo(&text_words, name).map(|d| 2 + 2 * d));
             }
         }
         if let Some(score) = best {
