@@ -8,7 +8,7 @@
 //! yet.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -20,6 +20,7 @@ use crate::analysis::{normalize_dist_name, Snapshot};
 use crate::extract::title_key;
 use crate::fuzzy::{search, Query};
 use crate::index::NoteFile;
+use crate::linkpath::RelativeFrom;
 use crate::model::TextRange;
 use crate::rules::links::normalize;
 
@@ -647,11 +648,15 @@ fn link_destinations(
         .map(|(p, u)| (p, &**u))
         .collect();
     paths.sort();
+    let from_dir = RelativeFrom::new(dir);
     for (path, url) in paths {
         if *url == *file.url {
             continue;
         }
-        let rel = relative_path(dir, path);
+        // None: no shared root (another drive), no relative link to write.
+        let Some(rel) = from_dir.to(path) else {
+            continue;
+        };
         let Some(score) = query.score(&rel, crate::fuzzy::char_mask(&rel)) else {
             continue;
         };
@@ -667,20 +672,6 @@ fn link_destinations(
         add_anchors(file, "", start..offset, "#", &mut ranked);
     }
     finish(ranked, false)
-}
-
-/// `to` relative to the folder `from` (`../2017/notes.md`).
-fn relative_path(from: &Path, to: &Path) -> String {
-    let from: Vec<Component> = from.components().collect();
-    let to: Vec<Component> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(
-        to[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
 }
 
 #[cfg(test)]
