@@ -546,12 +546,22 @@ fn remove_mentions<K: Hash + Eq>(
 ) {
     for key in keys {
         if let Some(mentions) = map.get_mut(&key) {
-            mentions.retain(|m| *m.url != *url);
+            remove_run(mentions, url, |m| &m.url);
             if mentions.is_empty() {
                 map.remove(&key);
             }
         }
     }
+}
+
+/// Removes `url`'s entries from `list`, which is in URL order: one run,
+/// found by binary search. A note mentions PEP 8 or its favourite speaker
+/// many times, and the workspace thousands: a scan of the whole list per
+/// mention made a speaker edit in a long note cost the workspace.
+fn remove_run<T>(list: &mut Vec<T>, url: &Url, url_of: impl Fn(&T) -> &Url) {
+    let start = list.partition_point(|e| url_of(e) < url);
+    let end = start + list[start..].partition_point(|e| url_of(e) == url);
+    list.drain(start..end);
 }
 
 /// Adds a mention in order: by URL, then index.
@@ -1014,7 +1024,7 @@ impl Facts {
             for talk in &old.model.talks {
                 for s in &talk.speakers {
                     if let Some(places) = self.speakers.get_mut(&*s.name) {
-                        places.retain(|p| *p.url != *url);
+                        remove_run(places, url, |p| &p.url);
                         if places.is_empty() {
                             self.speakers.remove(&*s.name);
                         }
@@ -1028,7 +1038,7 @@ impl Facts {
                     continue;
                 };
                 let before = entry.first().cloned();
-                entry.retain(|(u, _)| **u != *url);
+                remove_run(entry, url, |(u, _)| u);
                 let first = key.split(' ').next().unwrap_or("").to_string();
                 if entry.is_empty() {
                     self.talks.remove(&key);
