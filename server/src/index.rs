@@ -42,10 +42,16 @@ const PACKED_RUN: usize = 16 * 1024;
 
 impl PackedRun {
     fn unpack(&self) -> String {
+        String::from_utf8(self.unpack_bytes()).unwrap_or_default()
+    }
+
+    /// The packed bytes, not checked as UTF-8: a reader of one line checks
+    /// that line alone (a workspace-symbol answer converts a position in
+    /// each of ~100 notes).
+    fn unpack_bytes(&self) -> Vec<u8> {
         // Packed from a &str, and lz4_flex's safe decoder returns exactly
         // the packed bytes or an error.
-        let bytes = lz4_flex::decompress_size_prepended(&self.bytes).unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+        lz4_flex::decompress_size_prepended(&self.bytes).unwrap_or_default()
     }
 }
 
@@ -193,9 +199,12 @@ impl NoteFile {
                 let i = runs
                     .partition_point(|r| r.start <= line.start)
                     .saturating_sub(1);
-                let run = runs.get(i).map(|r| (r.start, r.unpack()));
-                let (base, text) = run.unwrap_or_default();
-                let line_text = text.get(line.start - base..line.end - base).unwrap_or("");
+                let run = runs.get(i).map(|r| (r.start, r.unpack_bytes()));
+                let (base, bytes) = run.unwrap_or_default();
+                let line_text = bytes
+                    .get(line.start - base..line.end - base)
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .unwrap_or("");
                 self.lines.position_in_line(line_text, offset, enc)
             }),
         }
