@@ -573,16 +573,30 @@ fn remove_run<T>(list: &mut Vec<T>, url: &Url, url_of: impl Fn(&T) -> &Url) {
     list.drain(start..end);
 }
 
-/// Adds a mention in order: by URL, then index.
-fn insert_mention(mentions: &mut Vec<Mention>, url: &Arc<Url>, index: usize) {
-    let at = mentions.partition_point(|m| (&m.url, m.index) < (url, index));
-    mentions.insert(
-        at,
-        Mention {
+/// Adds the mentions of the file at `url` (key, index; indices ascending)
+/// in order, by URL then index: each key's run at once, where the file has
+/// none yet (it is new, or its old mentions were removed). One insertion
+/// per mention moved the rest of a long list each time (PEP 8, in
+/// thousands of notes).
+fn insert_runs<K: Hash + Eq>(
+    map: &mut HashMap<K, Vec<Mention>>,
+    mentions: impl Iterator<Item = (K, usize)>,
+    url: &Arc<Url>,
+) {
+    let mut runs: HashMap<K, Vec<usize>> = HashMap::new();
+    for (key, index) in mentions {
+        runs.entry(key).or_default().push(index);
+    }
+    for (key, indices) in runs {
+        let list = map.entry(key).or_default();
+        let at = list.partition_point(|m| (&m.url, m.index) < (url, indices[0]));
+        debug_assert!(list.get(at).is_none_or(|m| m.url != *url));
+        let run = indices.into_iter().map(|index| Mention {
             url: url.clone(),
             index,
-        },
-    );
+        });
+        list.splice(at..at, run);
+    }
 }
 
 /// Puts `entry` at `at` (a binary search of `list` by the entry's key) —
@@ -740,22 +754,19 @@ impl Facts {
     /// Adds the PEP, issue and library mentions of `f` where
     /// [`Facts::build`] has them: by URL, then index.
     fn add_mentions(&mut self, f: &NoteFile) {
-        for (key, index) in pep_keys(f) {
-            insert_mention(self.peps.entry(key).or_default(), &f.url, index);
-        }
-        for (key, index) in issue_keys(f) {
-            insert_mention(self.issues.entry(key).or_default(), &f.url, index);
-        }
-        for (index, l) in f.model.libraries.iter().enumerate() {
-            let key = l.name.to_lowercase();
+        insert_runs(&mut self.peps, pep_keys(f), &f.url);
+        insert_runs(&mut self.issues, issue_keys(f), &f.url);
+        for l in f.model.libraries.iter() {
             *self
                 .library_spellings
-                .entry(key.clone())
+                .entry(l.name.to_lowercase())
                 .or_default()
                 .entry(l.name.to_string())
                 .or_default() += 1;
-            insert_mention(self.libraries.entry(key).or_default(), &f.url, index);
         }
+        let libraries = f.model.libraries.iter().enumerate();
+        let keys = libraries.map(|(index, l)| (l.name.to_lowercase(), index));
+        insert_runs(&mut self.libraries, keys, &f.url);
     }
 
     /// [`Facts::update`] for the mentions, conferences and search lists
@@ -1066,19 +1077,26 @@ impl Facts {
             if let Some(p) = &new.path {
                 self.paths.insert(p.clone(), new.url.clone());
             }
+            // Each speaker's places in this file, in order, put in at once
+            // (the file has none left).
+            let mut runs: HashMap<&str, Vec<Place>> = HashMap::new();
             for (i, talk) in new.model.talks.iter().enumerate() {
                 for (k, s) in talk.speakers.iter().enumerate() {
-                    let place = Place {
+                    runs.entry(&s.name).or_default().push(Place {
                         url: new.url.clone(),
                         talk: i,
                         speaker: k,
-                    };
-                    let places = self.speakers.entry(s.name.to_string()).or_default();
-                    let at = places.partition_point(|p| {
-                        (&p.url, p.talk, p.speaker) < (&place.url, place.talk, place.speaker)
                     });
-                    places.insert(at, place);
                 }
+            }
+            for (name, run) in runs {
+                let places = self.speakers.entry(name.to_string()).or_default();
+                let first = (&run[0].url, run[0].talk, run[0].speaker);
+                let at = places.partition_point(|p| (&p.url, p.talk, p.speaker) < first);
+                debug_assert!(places.get(at).is_none_or(|p| p.url != run[0].url));
+                places.splice(at..at, run);
+            }
+            for (i, talk) in new.model.talks.iter().enumerate() {
                 if talk.keynote {
                     continue;
                 }
