@@ -1033,7 +1033,10 @@ impl Facts {
     /// the new set of files (`tests/incremental_index.rs` checks it), at
     /// the cost of the file's talks, mentions and speakers (and, when the
     /// number of list entries changes, one pass over the ids of a word
-    /// index): the search lists are spliced, not rebuilt.
+    /// index): the search lists are spliced, not rebuilt. The facts must
+    /// have been built from files in URL order (as the server's index
+    /// does): a file's entries are then one run of each list, found by
+    /// binary search.
     pub fn update(&mut self, url: &Url, old: Option<&NoteFile>, new: Option<&NoteFile>) {
         let (moved, counted) = changed_speakers(old, new);
         let mut first_words: HashSet<String> = HashSet::new();
