@@ -14,9 +14,6 @@ pub fn damerau(a: &str, b: &str, max: usize) -> Option<usize> {
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
     let w = b.len() + 1;
     let mut prev2 = vec![0usize; w];
     let mut prev: Vec<usize> = (0..w).collect();

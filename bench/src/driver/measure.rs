@@ -371,24 +371,13 @@ fn session(
             (Some(a), Some(b)) if opts.edits > 0 => (b - a) / opts.edits as f64,
             _ => f64::NAN,
         };
+        let mut type_at = |c: &mut Client, offset: usize, count: usize| {
+            edits(c, &uri, &text, offset, count, &mut version)
+        };
         let cpu0 = cpu_ms(pid);
-        s.edit_ms = edits(
-            &mut c,
-            &uri,
-            &text,
-            spots.notes_line_end,
-            opts.edits,
-            &mut version,
-        )?;
+        s.edit_ms = type_at(&mut c, spots.notes_line_end, opts.edits)?;
         let cpu1 = cpu_ms(pid);
-        s.speaker_edit_ms = edits(
-            &mut c,
-            &uri,
-            &text,
-            spots.speaker_end,
-            opts.edits,
-            &mut version,
-        )?;
+        s.speaker_edit_ms = type_at(&mut c, spots.speaker_end, opts.edits)?;
         let cpu2 = cpu_ms(pid);
         s.edit_cpu_ms = per_edit(cpu0, cpu1);
         s.speaker_edit_cpu_ms = per_edit(cpu1, cpu2);
@@ -396,22 +385,8 @@ fn session(
         // than later ones (tree-sitter cannot reuse the nodes of the first,
         // full parse; see bench/README.md): time typing again once the
         // note has seen `settle` more keystrokes.
-        edits(
-            &mut c,
-            &uri,
-            &text,
-            spots.notes_line_end,
-            opts.settle,
-            &mut version,
-        )?;
-        s.settled_edit_ms = edits(
-            &mut c,
-            &uri,
-            &text,
-            spots.notes_line_end,
-            opts.edits,
-            &mut version,
-        )?;
+        type_at(&mut c, spots.notes_line_end, opts.settle)?;
+        s.settled_edit_ms = type_at(&mut c, spots.notes_line_end, opts.edits)?;
         if completion {
             let (line, character) = utf16_position(&text, spots.speaker_inside);
             let mut v = Vec::new();

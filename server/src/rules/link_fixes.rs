@@ -76,14 +76,13 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
     out
 }
 
-/// A note as [`scan_notes`] compares it with every broken link: its path,
-/// its file name (lower case, no extension) and, in [`words`], its titles
-/// and that name. None of it depends on the linking note, so it is read
-/// once per [`NoteCandidates`], not once per link and note.
+/// A note as [`scan_notes`] compares it with every broken link's text: its
+/// path and, in [`words`], its titles and file name (lower case, no
+/// extension). None of it depends on the linking note, so it is read once
+/// per [`NoteCandidates`], not once per link and note.
 #[derive(Debug)]
 struct NoteNames {
     path: PathBuf,
-    name: String,
     words: Vec<String>,
 }
 
@@ -96,16 +95,14 @@ fn note_names(cx: &Context) -> Vec<NoteNames> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
-            let name = stem(&file_name).to_string();
             let file = (cx.files)(url);
             let mut words: Vec<String> = titles(file.as_deref(), cx, url)
                 .iter()
                 .map(|t| self::words(t))
                 .collect();
-            words.push(self::words(&name));
+            words.push(self::words(stem(&file_name)));
             NoteNames {
                 path: path.clone(),
-                name,
                 words,
             }
         })
@@ -163,9 +160,7 @@ fn scan_notes(cx: &Context, dir: &Path, resolved: &Path, text: &str) -> Vec<(Pat
             continue;
         };
         let r_stem = stem(&rel);
-        // The file name of a relative path to a file is the file's own.
-        let r_name = note.name.as_str();
-        debug_assert_eq!(r_stem.rsplit('/').next(), Some(r_name));
+        let r_name = r_stem.rsplit('/').next().unwrap_or(r_stem);
         let r_dir = &r_stem[..r_stem.len() - r_name.len()];
         let mut best: Option<u32> = None;
         let mut consider = |s: Option<u32>| {
