@@ -5,39 +5,17 @@
 //!
 //! `cargo bench -p talknotes-ls --bench catalogs`
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use talknotes_ls::analysis::known_names;
 use talknotes_ls::catalog::Catalogs;
 use talknotes_ls::pep_index::PepIndex;
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+mod counting;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
 
 fn shared() -> Option<PathBuf> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -68,9 +46,9 @@ fn main() {
     let data = shared.join("data");
     // Memory first, on a cold process (rayon's pool is counted too, as
     // start-up pays for it).
-    let before = LIVE.load(Ordering::SeqCst);
+    let before = counting::live();
     let (catalogs, peps, names) = load(&data);
-    let held = LIVE.load(Ordering::SeqCst) - before;
+    let held = counting::live() - before;
     println!(
         "loaded {} conferences, {} talks, {} PEPs, {} known names",
         catalogs.conferences.len(),

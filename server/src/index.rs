@@ -440,13 +440,14 @@ pub struct SpeakerEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TalkEntry {
-    pub title: String,
+    pub title: Box<str>,
     pub mask: u64,
     pub url: Arc<Url>,
     pub talk: usize,
     /// `Ada Example and Bob Sample`; empty when none is noted.
-    pub speakers: String,
-    pub conference: String,
+    pub speakers: Box<str>,
+    /// Shared by the file's talks (one entry per talk in the workspace).
+    pub conference: Arc<str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -526,13 +527,14 @@ fn issue_keys(f: &NoteFile) -> impl Iterator<Item = ((IssueTracker, u32), usize)
 
 /// A file's talks as the talk list holds them, in file order.
 fn talk_entries(f: &NoteFile, label: &ConferenceLabel) -> Vec<TalkEntry> {
+    let conference: Arc<str> = Arc::from(label.label.as_str());
     f.model
         .talks
         .iter()
         .enumerate()
         .map(|(i, t)| TalkEntry {
             mask: char_mask(&t.title),
-            title: t.title.clone(),
+            title: t.title.as_str().into(),
             url: f.url.clone(),
             talk: i,
             speakers: t
@@ -540,8 +542,9 @@ fn talk_entries(f: &NoteFile, label: &ConferenceLabel) -> Vec<TalkEntry> {
                 .iter()
                 .map(|s| &*s.name)
                 .collect::<Vec<_>>()
-                .join(" and "),
-            conference: label.label.clone(),
+                .join(" and ")
+                .into(),
+            conference: conference.clone(),
         })
         .collect()
 }
@@ -670,7 +673,28 @@ impl Facts {
         }
         facts.speaker_typos = speaker_typos(&facts.speakers, &facts.known_names);
         facts.build_search_lists(files);
+        facts.shrink_to_fit();
         facts
+    }
+
+    /// Drops the spare capacity the pushes of [`Facts::build`] left: the
+    /// lists of a 10,000-note workspace hold millions of places and
+    /// mentions, and up to half of a grown `Vec` is spare. Edits later grow
+    /// a few lists again, as they need.
+    fn shrink_to_fit(&mut self) {
+        fn lists<K: Eq + std::hash::Hash, T>(map: &mut HashMap<K, Vec<T>>) {
+            map.values_mut().for_each(Vec::shrink_to_fit);
+            map.shrink_to_fit();
+        }
+        lists(&mut self.speakers);
+        lists(&mut self.talks);
+        lists(&mut self.talk_keys_by_first_word);
+        lists(&mut self.peps);
+        lists(&mut self.issues);
+        lists(&mut self.libraries);
+        self.speaker_list.shrink_to_fit();
+        self.talk_list.shrink_to_fit();
+        self.library_list.shrink_to_fit();
     }
 
     /// Mentions by key, and the lists completion and workspace symbols
@@ -696,7 +720,7 @@ impl Facts {
             .filter_map(|key| self.library_entry(key))
             .collect();
         self.speaker_words = WordIndex::build(self.speaker_list.iter().map(|e| e.name.as_str()));
-        self.talk_words = WordIndex::build(self.talk_list.iter().map(|e| e.title.as_str()));
+        self.talk_words = WordIndex::build(self.talk_list.iter().map(|e| &*e.title));
         self.library_words = WordIndex::build(self.library_list.iter().map(|e| e.name.as_str()));
     }
 
@@ -831,10 +855,10 @@ impl Facts {
         if !same_titles {
             self.talk_words.splice(
                 start,
-                removed.iter().map(|e| e.title.as_str()),
+                removed.iter().map(|e| &*e.title),
                 self.talk_list[start..start + came]
                     .iter()
-                    .map(|e| e.title.as_str()),
+                    .map(|e| &*e.title),
             );
         }
 

@@ -254,6 +254,7 @@ pub fn write(dir: &Path, root: &Path, items: &[Item<'_>]) -> anyhow::Result<Path
 mod tests {
     use super::*;
     use crate::index::NoteFile;
+    use std::sync::Arc;
     use url::Url;
 
     fn model(text: &str) -> FileModel {
@@ -291,6 +292,20 @@ mod tests {
         assert_eq!(back.len(), 2);
         assert_eq!(back[&root.join("a.md")], (stamp(1), a));
         assert_eq!(back[&root.join("sub/b.md")], (stamp(2), b));
+    }
+
+    /// A warm start decodes every model at once: names come out shared,
+    /// not one allocation per mention.
+    #[test]
+    fn decoded_models_share_their_names() {
+        let root = Path::new("/ws/notes");
+        let m = model(NOTE);
+        let bytes = encode(root, &[("a.md", stamp(1), &m), ("b.md", stamp(2), &m)]);
+        let back = decode(&bytes, root).unwrap();
+        let (a, b) = (&back[&root.join("a.md")].1, &back[&root.join("b.md")].1);
+        let speaker = |m: &FileModel| m.talks[0].speakers[0].name.clone();
+        assert!(Arc::ptr_eq(&speaker(a), &speaker(b)));
+        assert!(Arc::ptr_eq(&a.libraries[0].name, &b.libraries[0].name));
     }
 
     #[test]

@@ -31,6 +31,24 @@ pub fn intern(name: &str) -> Arc<str> {
     shared
 }
 
+/// Deserializes a name as its shared copy (`deserialize_with` of the
+/// model's names): a warm start decodes every cached model at once, and a
+/// copy per mention until the models are interned one by one would peak
+/// at tens of megabytes more.
+pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    struct Shared;
+    impl serde::de::Visitor<'_> for Shared {
+        type Value = Arc<str>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a name")
+        }
+        fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Arc<str>, E> {
+            Ok(intern(name))
+        }
+    }
+    d.deserialize_str(Shared)
+}
+
 /// Replaces the model's speaker and library names with their shared copies.
 pub fn intern_model(model: &mut FileModel) {
     for talk in &mut model.talks {
@@ -41,6 +59,7 @@ pub fn intern_model(model: &mut FileModel) {
     for library in &mut model.libraries {
         library.name = intern(&library.name);
     }
+    model.shrink_to_fit();
 }
 
 /// Forgets the names only the interner still holds (their notes were
@@ -70,5 +89,22 @@ mod tests {
             &other,
             &intern("Carol Willing (interning test)")
         ));
+    }
+
+    #[test]
+    fn decoded_names_are_the_shared_copies() {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            #[serde(deserialize_with = "deserialize")]
+            name: Arc<str>,
+        }
+        let held = intern("Ned Batchelder (decoding test)");
+        let json = r#"{"name": "Ned Batchelder (decoding test)"}"#;
+        let decoded: Named = serde_json::from_str(json).unwrap();
+        assert!(Arc::ptr_eq(&decoded.name, &held));
+        // The index cache's format: a struct is its fields in order.
+        let bytes = postcard::to_allocvec(&("Ned Batchelder (decoding test)",)).unwrap();
+        let decoded: Named = postcard::from_bytes(&bytes).unwrap();
+        assert!(Arc::ptr_eq(&decoded.name, &held));
     }
 }

@@ -73,6 +73,7 @@ pub struct Talk {
 pub struct Speaker {
     /// Shared with every other mention of the name in notes read from disk
     /// ([`crate::intern`]).
+    #[serde(deserialize_with = "crate::intern::deserialize")]
     pub name: Arc<str>,
     pub range: TextRange,
 }
@@ -186,6 +187,7 @@ pub enum IssueTracker {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LibraryMention {
     /// Shared like [`Speaker::name`].
+    #[serde(deserialize_with = "crate::intern::deserialize")]
     pub name: Arc<str>,
     pub range: TextRange,
     pub via: LibraryVia,
@@ -209,6 +211,24 @@ pub struct Suppression {
 }
 
 impl FileModel {
+    /// Drops the spare capacity extraction's pushes left in every list: a
+    /// note read from disk keeps its model unchanged until the file changes,
+    /// and across 10,000 notes the slack is tens of megabytes.
+    pub fn shrink_to_fit(&mut self) {
+        self.talks.shrink_to_fit();
+        for talk in &mut self.talks {
+            talk.speakers.shrink_to_fit();
+        }
+        self.headings.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.link_definitions.shrink_to_fit();
+        self.peps.shrink_to_fit();
+        self.issues.shrink_to_fit();
+        self.libraries.shrink_to_fit();
+        self.suppressions.shrink_to_fit();
+        self.code_ranges.shrink_to_fit();
+    }
+
     /// Is `rule` switched off at byte `offset` by a suppression comment?
     pub fn is_suppressed(&self, rule: &str, offset: usize) -> bool {
         self.suppressions.iter().any(|s| {

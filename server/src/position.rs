@@ -267,6 +267,9 @@ impl LineIndex {
             starts.push(nl + 1);
             true
         });
+        // Held for every note of the workspace: no spare capacity.
+        starts.shrink_to_fit();
+        ascii.reserve_exact(starts.len());
         for (i, &s) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(len);
             ascii.push(text.is_ascii(s, end));

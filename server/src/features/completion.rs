@@ -549,9 +549,9 @@ fn talk_titles(snapshot: &Snapshot, url: &Url, typed: &str, range: TextRange) ->
         if !seen.insert(key.clone()) {
             continue;
         }
-        let mut it = item(ItemKind::Talk, e.title.clone(), range.clone());
+        let mut it = item(ItemKind::Talk, e.title.to_string(), range.clone());
         it.detail = Some(if e.speakers.is_empty() {
-            e.conference.clone()
+            e.conference.to_string()
         } else {
             format!("{} · {}", e.speakers, e.conference)
         });

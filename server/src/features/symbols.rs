@@ -181,10 +181,10 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbo
         scored.push((
             score,
             WorkspaceSymbol {
-                name: e.title.clone(),
+                name: e.title.to_string(),
                 kind: SymbolKind::Talk,
                 location: Location::new(&e.url, range),
-                container: Some(e.conference.clone()),
+                container: Some(e.conference.to_string()),
             },
         ));
     }

@@ -1,0 +1,137 @@
+//! Where the memory of an indexed workspace goes: the live heap (counted by
+//! a wrapping allocator) held by the notes the server keeps for unopened
+//! files (packed text, line index, model field by field) and by the
+//! workspace facts built over them. tree-sitter trees are not counted: an
+//! unopened note keeps none.
+//!
+//! `cargo bench -p talknotes-ls --bench memory -- FOLDER` (a folder of
+//! notes, e.g. one written by `talknotes-gen --files 10000 --out FOLDER`).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use talknotes_ls::discover;
+use talknotes_ls::index::{Facts, NoteFile};
+use talknotes_ls::position::LineIndex;
+
+mod counting;
+
+#[global_allocator]
+static ALLOC: counting::Counting = counting::Counting;
+
+fn mib(bytes: isize) -> String {
+    format!("{:8.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Live bytes freed by `drop_part` over every file.
+fn part(files: &mut [Arc<NoteFile>], drop_part: impl Fn(&mut NoteFile)) -> isize {
+    let before = counting::live();
+    for f in files.iter_mut() {
+        drop_part(Arc::get_mut(f).expect("no other holder"));
+    }
+    before - counting::live()
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; the folder is the first other argument.
+    let Some(folder) = std::env::args().skip(1).find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: cargo bench -p talknotes-ls --bench memory -- FOLDER");
+        return;
+    };
+    let folder = Path::new(&folder).canonicalize().expect("a folder");
+    let paths = discover::notes_in(&folder, &globset::GlobSet::empty());
+    let mut text_bytes = 0usize;
+    let start = counting::live();
+    let mut files: Vec<Arc<NoteFile>> = paths
+        .iter()
+        .filter_map(|p| {
+            let (text, stamp) = discover::read_notes_stamped(p).ok()?;
+            text_bytes += text.len();
+            let url = url::Url::from_file_path(p).ok()?;
+            Some(Arc::new(
+                NoteFile::analyse(url, &text, None).with_disk(stamp),
+            ))
+        })
+        .collect();
+    let held = counting::live() - start;
+    let mut facts = Facts::build(&files, Default::default());
+    let facts_bytes = counting::live() - start - held;
+    let mut fact_rows: Vec<(&str, isize)> = Vec::new();
+    macro_rules! fact {
+        ($($field:ident),*) => {$(
+            let before = counting::live();
+            drop(std::mem::take(&mut facts.$field));
+            fact_rows.push((stringify!($field), before - counting::live()));
+        )*};
+    }
+    fact!(
+        speakers,
+        talks,
+        talk_keys_by_first_word,
+        speaker_typos,
+        paths,
+        conferences,
+        peps,
+        issues,
+        libraries,
+        library_spellings,
+        speaker_list,
+        speaker_words,
+        talk_list,
+        talk_words,
+        library_list,
+        library_words
+    );
+    drop(facts);
+
+    let count = |n: fn(&NoteFile) -> usize| files.iter().map(|f| n(f)).sum::<usize>();
+    println!(
+        "{} notes, {} of text, {} lines; {} talks, {} headings, {} links, {} libraries",
+        files.len(),
+        mib(text_bytes as isize).trim(),
+        count(|f| f.lines.line_count()),
+        count(|f| f.model.talks.len()),
+        count(|f| f.model.headings.len()),
+        count(|f| f.model.links.len()),
+        count(|f| f.model.libraries.len()),
+    );
+    println!("live heap held for them:");
+    let mut rows: Vec<(&str, isize)> = Vec::new();
+    macro_rules! model {
+        ($($field:ident),*) => {$(
+            let bytes = part(&mut files, |f| drop(std::mem::take(&mut f.model.$field)));
+            rows.push((concat!("model: ", stringify!($field)), bytes));
+        )*};
+    }
+    model!(
+        talks,
+        headings,
+        links,
+        link_definitions,
+        peps,
+        issues,
+        libraries
+    );
+    rows.push((
+        "model: the rest",
+        part(&mut files, |f| drop(std::mem::take(&mut f.model))),
+    ));
+    rows.push((
+        "line index",
+        part(&mut files, |f| f.lines = LineIndex::default()),
+    ));
+    let before_rest = counting::live();
+    drop(files);
+    rows.push((
+        "packed text, URL, path, file",
+        before_rest - counting::live(),
+    ));
+    for (name, bytes) in &rows {
+        println!("  {name:<30} {}", mib(*bytes));
+    }
+    println!("  {:<30} {}", "all of the notes", mib(held));
+    println!("  {:<30} {}", "workspace facts", mib(facts_bytes));
+    for (name, bytes) in &fact_rows {
+        println!("    {name:<28} {}", mib(*bytes));
+    }
+}
