@@ -23,13 +23,23 @@ fn mib(bytes: isize) -> String {
     format!("{:8.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// Live bytes freed by `drop_part` over every file.
-fn part(files: &mut [Arc<NoteFile>], drop_part: impl Fn(&mut NoteFile)) -> isize {
-    let before = counting::live();
+/// Live bytes and allocations.
+fn live() -> (isize, isize) {
+    (counting::live(), counting::blocks())
+}
+
+fn since(before: (isize, isize)) -> (isize, isize) {
+    let now = live();
+    (before.0 - now.0, before.1 - now.1)
+}
+
+/// Live bytes and allocations freed by `drop_part` over every file.
+fn part(files: &mut [Arc<NoteFile>], drop_part: impl Fn(&mut NoteFile)) -> (isize, isize) {
+    let before = live();
     for f in files.iter_mut() {
         drop_part(Arc::get_mut(f).expect("no other holder"));
     }
-    before - counting::live()
+    since(before)
 }
 
 fn main() {
@@ -41,7 +51,7 @@ fn main() {
     let folder = Path::new(&folder).canonicalize().expect("a folder");
     let paths = discover::notes_in(&folder, &globset::GlobSet::empty());
     let mut text_bytes = 0usize;
-    let start = counting::live();
+    let start = live();
     let mut files: Vec<Arc<NoteFile>> = paths
         .iter()
         .filter_map(|p| {
@@ -53,15 +63,16 @@ fn main() {
             ))
         })
         .collect();
-    let held = counting::live() - start;
+    let held = since(start);
+    let before_facts = live();
     let mut facts = Facts::build(&files, Default::default());
-    let facts_bytes = counting::live() - start - held;
-    let mut fact_rows: Vec<(&str, isize)> = Vec::new();
+    let facts_held = since(before_facts);
+    let mut fact_rows: Vec<(&str, (isize, isize))> = Vec::new();
     macro_rules! fact {
         ($($field:ident),*) => {$(
-            let before = counting::live();
+            let before = live();
             drop(std::mem::take(&mut facts.$field));
-            fact_rows.push((stringify!($field), before - counting::live()));
+            fact_rows.push((stringify!($field), since(before)));
         )*};
     }
     fact!(
@@ -96,7 +107,7 @@ fn main() {
         count(|f| f.model.libraries.len()),
     );
     println!("live heap held for them:");
-    let mut rows: Vec<(&str, isize)> = Vec::new();
+    let mut rows: Vec<(&str, (isize, isize))> = Vec::new();
     macro_rules! model {
         ($($field:ident),*) => {$(
             let bytes = part(&mut files, |f| drop(std::mem::take(&mut f.model.$field)));
@@ -120,18 +131,19 @@ fn main() {
         "line index",
         part(&mut files, |f| f.lines = LineIndex::default()),
     ));
-    let before_rest = counting::live();
+    let before_rest = live();
     drop(files);
-    rows.push((
-        "packed text, URL, path, file",
-        before_rest - counting::live(),
-    ));
-    for (name, bytes) in &rows {
-        println!("  {name:<30} {}", mib(*bytes));
+    rows.push(("packed text, URL, path, file", since(before_rest)));
+    let row = |indent: usize, name: &str, (bytes, blocks): (isize, isize)| {
+        let name = format!("{}{name}", " ".repeat(indent));
+        println!("{name:<32} {} {blocks:>10} allocations", mib(bytes));
+    };
+    for (name, held) in &rows {
+        row(2, name, *held);
     }
-    println!("  {:<30} {}", "all of the notes", mib(held));
-    println!("  {:<30} {}", "workspace facts", mib(facts_bytes));
-    for (name, bytes) in &fact_rows {
-        println!("    {name:<28} {}", mib(*bytes));
+    row(2, "all of the notes", (-held.0, -held.1));
+    row(2, "workspace facts", (-facts_held.0, -facts_held.1));
+    for (name, held) in &fact_rows {
+        row(4, name, *held);
     }
 }
