@@ -12,7 +12,7 @@ use url::Url;
 use crate::extract::{self, title_key};
 use crate::fuzzy::{char_mask, Searchable, WordIndex};
 use crate::index_cache::Stamp;
-use crate::model::{FileModel, IssueTracker, TextRange};
+use crate::model::{FileModel, IssueTracker, Talk, TextRange};
 use crate::position::{LineIndex, Position, PositionEncoding};
 use crate::syntax::Syntax;
 use std::hash::{Hash, Hasher};
@@ -511,6 +511,14 @@ pub fn conference_label(file: &NoteFile) -> ConferenceLabel {
     }
 }
 
+/// The key a talk is found by in [`Facts::talks`]; None for a keynote or
+/// a title with no words.
+fn talks_key(talk: &Talk) -> Option<String> {
+    (!talk.keynote)
+        .then(|| title_key(&talk.title))
+        .filter(|k| !k.is_empty())
+}
+
 /// A file's PEP mentions: (number, index into `model.peps`).
 fn pep_keys(f: &NoteFile) -> impl Iterator<Item = (u32, usize)> + '_ {
     f.model.peps.iter().enumerate().map(|(i, p)| (p.number, i))
@@ -532,21 +540,26 @@ fn talk_entries(f: &NoteFile, label: &ConferenceLabel) -> Vec<TalkEntry> {
         .talks
         .iter()
         .enumerate()
-        .map(|(i, t)| TalkEntry {
-            mask: char_mask(&t.title),
-            title: t.title.as_str().into(),
-            url: f.url.clone(),
-            talk: i,
-            speakers: t
-                .speakers
-                .iter()
-                .map(|s| &*s.name)
-                .collect::<Vec<_>>()
-                .join(" and ")
-                .into(),
-            conference: conference.clone(),
-        })
+        .map(|(i, t)| talk_entry(f, i, t, &conference))
         .collect()
+}
+
+/// Talk `i` (`t`) of `f` as the talk list holds it.
+fn talk_entry(f: &NoteFile, i: usize, t: &Talk, conference: &Arc<str>) -> TalkEntry {
+    TalkEntry {
+        mask: char_mask(&t.title),
+        title: t.title.as_str().into(),
+        url: f.url.clone(),
+        talk: i,
+        speakers: t
+            .speakers
+            .iter()
+            .map(|s| &*s.name)
+            .collect::<Vec<_>>()
+            .join(" and ")
+            .into(),
+        conference: conference.clone(),
+    }
 }
 
 /// Takes `url`'s mentions out of the lists of `keys` (dropping lists left
@@ -652,13 +665,9 @@ impl Facts {
                             speaker: k,
                         });
                 }
-                if talk.keynote {
+                let Some(key) = talks_key(talk) else {
                     continue;
-                }
-                let key = title_key(&talk.title);
-                if key.is_empty() {
-                    continue;
-                }
+                };
                 let entry = facts.talks.entry(key.clone()).or_default();
                 if entry.is_empty() {
                     let first = key.split(' ').next().unwrap_or("").to_string();
@@ -862,15 +871,7 @@ impl Facts {
             );
         }
 
-        let mut names: Vec<&String> = names.iter().collect();
-        names.sort();
-        for name in names {
-            let entry = self.speaker_entry(name);
-            let at = self
-                .speaker_list
-                .binary_search_by(|e| e.name.as_str().cmp(name));
-            splice_entry(&mut self.speaker_list, &mut self.speaker_words, at, entry);
-        }
+        self.update_speaker_entries(names);
         let mut keys: Vec<String> = libraries.into_iter().collect();
         keys.sort();
         for key in keys {
@@ -879,6 +880,20 @@ impl Facts {
                 .library_list
                 .binary_search_by(|e| e.name.to_lowercase().cmp(&key));
             splice_entry(&mut self.library_list, &mut self.library_words, at, entry);
+        }
+    }
+
+    /// The speaker list's entries of `names`, recomputed (added, replaced
+    /// or removed).
+    fn update_speaker_entries(&mut self, names: &HashSet<String>) {
+        let mut names: Vec<&String> = names.iter().collect();
+        names.sort();
+        for name in names {
+            let entry = self.speaker_entry(name);
+            let at = self
+                .speaker_list
+                .binary_search_by(|e| e.name.as_str().cmp(name));
+            splice_entry(&mut self.speaker_list, &mut self.speaker_words, at, entry);
         }
     }
 
@@ -1009,13 +1024,19 @@ fn beats(w: (bool, usize), l: (bool, usize)) -> bool {
 
 /// Each speaker's places in `file`: (talk, speaker) indices, in order.
 fn places_in(file: Option<&NoteFile>) -> HashMap<&str, Vec<(usize, usize)>> {
+    let talks = file.map_or(&[][..], |f| &f.model.talks);
+    places_at(talks, 0..talks.len())
+}
+
+/// [`places_in`] for the talks at `indices` (ascending) only.
+fn places_at(
+    talks: &[Talk],
+    indices: impl Iterator<Item = usize>,
+) -> HashMap<&str, Vec<(usize, usize)>> {
     let mut out: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    for (i, talk) in file
-        .into_iter()
-        .flat_map(|f| f.model.talks.iter().enumerate())
-    {
-        for (k, s) in talk.speakers.iter().enumerate() {
-            out.entry(&s.name).or_default().push((i, k));
+    for i in indices {
+        for (k, s) in talks[i].speakers.iter().enumerate() {
+            out.entry(&*s.name).or_default().push((i, k));
         }
     }
     out
@@ -1030,12 +1051,21 @@ fn changed_speakers(
     old: Option<&NoteFile>,
     new: Option<&NoteFile>,
 ) -> (HashSet<String>, HashSet<String>) {
-    let (before, after) = (places_in(old), places_in(new));
     let label_changed = old.map(conference_label) != new.map(conference_label);
+    speaker_changes(&places_in(old), &places_in(new), label_changed)
+}
+
+/// Of the names in `before` or `after` (places by name), those whose places
+/// differ (all of them when `all_moved`), and those whose count does.
+fn speaker_changes(
+    before: &HashMap<&str, Vec<(usize, usize)>>,
+    after: &HashMap<&str, Vec<(usize, usize)>>,
+    all_moved: bool,
+) -> (HashSet<String>, HashSet<String>) {
     let (mut moved, mut counted) = (HashSet::new(), HashSet::new());
     for name in before.keys().chain(after.keys()) {
         let (a, b) = (before.get(name), after.get(name));
-        if label_changed || a != b {
+        if all_moved || a != b {
             moved.insert(name.to_string());
         }
         if a.map_or(0, Vec::len) != b.map_or(0, Vec::len) {
@@ -1043,6 +1073,17 @@ fn changed_speakers(
         }
     }
     (moved, counted)
+}
+
+/// Whether two talks give the facts the same: title, keynote and speaker
+/// names (positions are not part of the facts).
+fn same_talk_facts(a: &Talk, b: &Talk) -> bool {
+    a.title == b.title
+        && a.keynote == b.keynote
+        && a.speakers
+            .iter()
+            .map(|s| &s.name)
+            .eq(b.speakers.iter().map(|s| &s.name))
 }
 
 /// Of two better spellings, whether `a` is preferred over `b`.
@@ -1062,6 +1103,11 @@ impl Facts {
     /// does): a file's entries are then one run of each list, found by
     /// binary search.
     pub fn update(&mut self, url: &Url, old: Option<&NoteFile>, new: Option<&NoteFile>) {
+        if let (Some(old), Some(new)) = (old, new) {
+            if self.update_changed_talks(url, old, new) {
+                return;
+            }
+        }
         let (moved, counted) = changed_speakers(old, new);
         let mut first_words: HashSet<String> = HashSet::new();
         if let Some(old) = old {
@@ -1077,27 +1123,9 @@ impl Facts {
                         }
                     }
                 }
-                if talk.keynote {
-                    continue;
-                }
-                let key = title_key(&talk.title);
-                let Some(entry) = self.talks.get_mut(&key) else {
-                    continue;
-                };
-                let before = entry.first().cloned();
-                remove_run(entry, url, |(u, _)| u);
-                let first = key.split(' ').next().unwrap_or("").to_string();
-                if entry.is_empty() {
-                    self.talks.remove(&key);
-                    if let Some(keys) = self.talk_keys_by_first_word.get_mut(&first) {
-                        keys.retain(|k| *k != key);
-                        if keys.is_empty() {
-                            self.talk_keys_by_first_word.remove(&first);
-                        }
-                    }
-                } else if entry.first() != before.as_ref() {
-                    first_words.insert(first);
-                }
+            }
+            for (i, talk) in old.model.talks.iter().enumerate() {
+                self.remove_title(url, i, talk, &mut first_words);
             }
         }
         if let Some(new) = new {
@@ -1124,30 +1152,65 @@ impl Facts {
                 places.splice(at..at, run);
             }
             for (i, talk) in new.model.talks.iter().enumerate() {
-                if talk.keynote {
-                    continue;
-                }
-                let key = title_key(&talk.title);
-                if key.is_empty() {
-                    continue;
-                }
-                let entry = self.talks.entry(key.clone()).or_default();
-                let at = entry.partition_point(|(u, j)| (&**u, *j) < (url, i));
-                entry.insert(at, (new.url.clone(), i));
-                let first = key.split(' ').next().unwrap_or("").to_string();
-                if entry.len() == 1 {
-                    self.talk_keys_by_first_word
-                        .entry(first.clone())
-                        .or_default()
-                        .push(key);
-                    first_words.insert(first);
-                } else if at == 0 {
-                    first_words.insert(first);
-                }
+                self.insert_title(&new.url, i, talk, &mut first_words);
             }
         }
-        // Keys of a first word are in the order `build` meets them: by
-        // their first (url, talk).
+        self.sort_first_words(first_words);
+        self.update_search_lists(url, old, new, &moved);
+        self.update_typos(&counted);
+    }
+
+    /// Takes talk `i` of the file at `url` out of the talks by title;
+    /// `first_words` gets the first word of a key whose first talk changed.
+    fn remove_title(&mut self, url: &Url, i: usize, talk: &Talk, first: &mut HashSet<String>) {
+        let Some(key) = talks_key(talk) else {
+            return;
+        };
+        let Some(entry) = self.talks.get_mut(&key) else {
+            return;
+        };
+        let Ok(at) = entry.binary_search_by(|(u, j)| (&**u, *j).cmp(&(url, i))) else {
+            return;
+        };
+        entry.remove(at);
+        let word = key.split(' ').next().unwrap_or("").to_string();
+        if entry.is_empty() {
+            self.talks.remove(&key);
+            if let Some(keys) = self.talk_keys_by_first_word.get_mut(&word) {
+                keys.retain(|k| *k != key);
+                if keys.is_empty() {
+                    self.talk_keys_by_first_word.remove(&word);
+                }
+            }
+        } else if at == 0 {
+            first.insert(word);
+        }
+    }
+
+    /// Puts talk `i` of the file at `url` into the talks by title, as
+    /// [`Facts::remove_title`] takes it out.
+    fn insert_title(&mut self, url: &Arc<Url>, i: usize, talk: &Talk, first: &mut HashSet<String>) {
+        let Some(key) = talks_key(talk) else {
+            return;
+        };
+        let entry = self.talks.entry(key.clone()).or_default();
+        let at = entry.partition_point(|(u, j)| (&**u, *j) < (&**url, i));
+        entry.insert(at, (url.clone(), i));
+        let word = key.split(' ').next().unwrap_or("").to_string();
+        if entry.len() == 1 {
+            self.talk_keys_by_first_word
+                .entry(word.clone())
+                .or_default()
+                .push(key);
+            first.insert(word);
+        } else if at == 0 {
+            first.insert(word);
+        }
+    }
+
+    /// Keys of a first word are in the order `build` meets them: by their
+    /// first (url, talk).
+    fn sort_first_words(&mut self, first_words: HashSet<String>) {
         for first in first_words {
             if let Some(keys) = self.talk_keys_by_first_word.get_mut(&first) {
                 let talks = &self.talks;
@@ -1159,8 +1222,89 @@ impl Facts {
                 });
             }
         }
-        self.update_search_lists(url, old, new, &moved);
+    }
+
+    /// [`Facts::update`] for an edit that changed some talks' titles or
+    /// speakers and nothing else the facts read: the same path, conference,
+    /// number of talks and mentions (PEPs, issues, libraries, in order).
+    /// Only the changed talks are taken out and put back (a speaker edit in
+    /// a note of thousands of talks touches one), where the general path
+    /// redoes every talk of the file. Returns false, having changed
+    /// nothing, when the edit is not of that kind.
+    fn update_changed_talks(&mut self, url: &Url, old: &NoteFile, new: &NoteFile) -> bool {
+        let (before, after) = (&old.model.talks, &new.model.talks);
+        let same_rest = before.len() == after.len()
+            && old.path == new.path
+            && pep_keys(old).eq(pep_keys(new))
+            && issue_keys(old).eq(issue_keys(new))
+            && old.model.libraries.iter().map(|l| &l.name).eq(new
+                .model
+                .libraries
+                .iter()
+                .map(|l| &l.name))
+            && conference_label(old) == conference_label(new);
+        if !same_rest {
+            return false;
+        }
+        let changed: Vec<usize> = (0..before.len())
+            .filter(|&i| !same_talk_facts(&before[i], &after[i]))
+            .collect();
+        if changed.is_empty() {
+            return true;
+        }
+        let url_arc = &new.url;
+        // A name's places differ exactly where its places in the changed
+        // talks differ (the other talks hold the same places).
+        let (moved, counted) = speaker_changes(
+            &places_at(before, changed.iter().copied()),
+            &places_at(after, changed.iter().copied()),
+            false,
+        );
+        let mut first_words: HashSet<String> = HashSet::new();
+        let start = self.talk_list.partition_point(|e| *e.url < *url);
+        for &i in &changed {
+            // Speakers: the talk's places out, the new ones in.
+            for (k, s) in before[i].speakers.iter().enumerate() {
+                if let Some(list) = self.speakers.get_mut(&*s.name) {
+                    if let Ok(at) =
+                        list.binary_search_by(|p| (&*p.url, p.talk, p.speaker).cmp(&(url, i, k)))
+                    {
+                        list.remove(at);
+                    }
+                    if list.is_empty() {
+                        self.speakers.remove(&*s.name);
+                    }
+                }
+            }
+            for (k, s) in after[i].speakers.iter().enumerate() {
+                let list = self.speakers.entry(s.name.to_string()).or_default();
+                let at = list.partition_point(|p| (&*p.url, p.talk, p.speaker) < (url, i, k));
+                list.insert(
+                    at,
+                    Place {
+                        url: url_arc.clone(),
+                        talk: i,
+                        speaker: k,
+                    },
+                );
+            }
+            // Titles.
+            self.remove_title(url, i, &before[i], &mut first_words);
+            self.insert_title(url_arc, i, &after[i], &mut first_words);
+            // The talk's list entry, in the file's run, in talk order.
+            let at = start + i;
+            debug_assert!(*self.talk_list[at].url == *url && self.talk_list[at].talk == i);
+            let entry = talk_entry(new, i, &after[i], &self.talk_list[at].conference);
+            if self.talk_list[at].title != entry.title {
+                self.talk_words
+                    .splice(at, [&*self.talk_list[at].title], [&*entry.title]);
+            }
+            self.talk_list[at] = entry;
+        }
+        self.sort_first_words(first_words);
+        self.update_speaker_entries(&moved);
         self.update_typos(&counted);
+        true
     }
 
     /// Recomputes the typo of every name whose count changed (`names`) and
