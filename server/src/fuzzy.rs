@@ -10,8 +10,11 @@ use std::collections::HashMap;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-/// The letters and digits a string holds, as bits: a candidate that lacks
-/// one of the query's is rejected without running the matcher.
+/// The letters, digits and ASCII punctuation a string holds, as bits: a
+/// candidate that lacks one of the query's is rejected without running the
+/// matcher (which matches punctuation literally: `S. ` needs a `.`).
+/// Punctuation shares 28 bits, so a bit may stand for two marks: the test
+/// stays a necessary condition.
 pub fn char_mask(s: &str) -> u64 {
     let mut mask = 0u64;
     for c in s.chars() {
@@ -25,6 +28,7 @@ fn char_bit(c: char) -> u64 {
     match c {
         'a'..='z' => 1 << (c as u32 - 'a' as u32),
         '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        c if c.is_ascii_punctuation() => 1 << (36 + c as u32 % 28),
         _ => 0,
     }
 }
@@ -306,6 +310,30 @@ mod tests {
             .collect();
         let index = WordIndex::build(e.iter().map(|e| e.0.as_str()));
         (e, index)
+    }
+
+    proptest::proptest! {
+        /// The mask only ever rejects what the matcher would reject.
+        #[test]
+        fn the_mask_rejects_only_non_matches(
+            candidate in "[a-zA-Zé .,'()&:/-]{0,16}",
+            query in "[a-zA-Zé .,'()&:/-]{1,5}",
+        ) {
+            let mut q = Query::new(&query);
+            let with_mask = q.score(&candidate, char_mask(&candidate));
+            let matcher = q.score(&candidate, u64::MAX);
+            proptest::prop_assert_eq!(with_mask, matcher);
+        }
+    }
+
+    #[test]
+    fn punctuation_in_the_query_is_required_of_candidates() {
+        let mut q = Query::new("z.");
+        assert!(q.score("Z. Lee", char_mask("Z. Lee")).is_some());
+        assert_eq!(char_mask("Zen of Python") & char_mask("."), 0);
+        assert!(q
+            .score("Zen of Python", char_mask("Zen of Python"))
+            .is_none());
     }
 
     fn found(names: &[&str], q: &str) -> Vec<String> {
