@@ -28,7 +28,8 @@ fn char_bit(c: char) -> u64 {
     match c {
         'a'..='z' => 1 << (c as u32 - 'a' as u32),
         '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
-        c if c.is_ascii_punctuation() => 1 << (36 + c as u32 % 28),
+        // Not `\`: the matcher reads `\ ` as an escaped space.
+        c if c.is_ascii_punctuation() && c != '\\' => 1 << (36 + c as u32 % 28),
         _ => 0,
     }
 }
@@ -316,8 +317,8 @@ mod tests {
         /// The mask only ever rejects what the matcher would reject.
         #[test]
         fn the_mask_rejects_only_non_matches(
-            candidate in "[a-zA-Zé .,'()&:/-]{0,16}",
-            query in "[a-zA-Zé .,'()&:/-]{1,5}",
+            candidate in "[a-zA-Zé .,'()&:/\\\\!^$-]{0,16}",
+            query in "[a-zA-Zé .,'()&:/\\\\!^$-]{1,5}",
         ) {
             let mut q = Query::new(&query);
             let with_mask = q.score(&candidate, char_mask(&candidate));
@@ -334,6 +335,13 @@ mod tests {
         assert!(q
             .score("Zen of Python", char_mask("Zen of Python"))
             .is_none());
+    }
+
+    #[test]
+    fn an_escaped_space_in_the_query_asks_for_no_backslash() {
+        // The matcher reads `a\ b` as `a b`: the mask must not ask for `\`.
+        let mut q = Query::new("a\\ b");
+        assert!(q.score("a b", char_mask("a b")).is_some());
     }
 
     fn found(names: &[&str], q: &str) -> Vec<String> {
