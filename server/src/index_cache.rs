@@ -27,11 +27,12 @@
 
 use std::collections::HashMap;
 use std::fs::Metadata;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use crate::config::Settings;
 use crate::model::FileModel;
@@ -149,6 +150,15 @@ pub type Item<'a> = (&'a str, Stamp, &'a FileModel);
 
 /// The cache file's bytes for `root`'s notes.
 pub fn encode(root: &Path, items: &[Item<'_>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER + 64 * items.len() + TRAILER);
+    // Writing into a Vec fails only on memory exhaustion, which aborts.
+    encode_into(root, items, &mut out).expect("writing into memory");
+    out
+}
+
+/// Writes the cache file for `root`'s notes into `out` as it is encoded:
+/// 10,000 notes make about 30 MB, which need not be held in memory too.
+fn encode_into(root: &Path, items: &[Item<'_>], out: impl Write) -> std::io::Result<()> {
     let build = build_id();
     let root = root_key(root);
     let body = BodyRef {
@@ -159,15 +169,35 @@ pub fn encode(root: &Path, items: &[Item<'_>]) -> Vec<u8> {
             .map(|&(path, stamp, model)| EntryRef { path, stamp, model })
             .collect(),
     };
-    let mut out = Vec::with_capacity(HEADER + 64 * items.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    // Plain structs, strings, numbers and enums: postcard cannot fail here
-    // but on memory exhaustion, which aborts anyway.
-    out = postcard::to_extend(&body, out).unwrap_or_default();
-    let sum = xxh3_64(&out);
-    out.extend_from_slice(&sum.to_le_bytes());
-    out
+    let mut out = Hashing {
+        inner: out,
+        hasher: Xxh3::new(),
+    };
+    out.write_all(MAGIC)?;
+    out.write_all(&FORMAT_VERSION.to_le_bytes())?;
+    // Plain structs, strings, numbers and enums: postcard fails here only
+    // when the writer does.
+    let mut out = postcard::to_io(&body, out).map_err(std::io::Error::other)?;
+    let sum = out.hasher.digest();
+    out.inner.write_all(&sum.to_le_bytes())
+}
+
+/// A writer that hashes (xxh3-64) all that goes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: Xxh3,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The cached models of `root`'s notes, by absolute path: the whole file,
@@ -246,7 +276,7 @@ pub fn load(dir: &Path, root: &Path) -> Result<HashMap<PathBuf, (Stamp, FileMode
 /// returns its path.
 pub fn write(dir: &Path, root: &Path, items: &[Item<'_>]) -> anyhow::Result<PathBuf> {
     let path = cache_file(dir, root);
-    crate::catalog::cache::write_atomically(&path, &encode(root, items))?;
+    crate::atomic_file::write_with(&path, |out| encode_into(root, items, out))?;
     Ok(path)
 }
 
@@ -376,6 +406,15 @@ mod tests {
         let path = write(&dir, &root, &[("a.md", stamp(1), &m)]).unwrap();
         assert_eq!(path, cache_file(&dir, &root));
         assert_eq!(load(&dir, &root).unwrap().len(), 1);
+        // Streamed to disk, the file is byte for byte what `encode` makes,
+        // past the write buffer's size too.
+        let many: Vec<String> = (0..2000).map(|i| format!("sub/{i}.md")).collect();
+        let items: Vec<Item<'_>> = many.iter().map(|p| (p.as_str(), stamp(3), &m)).collect();
+        write(&dir, &root, &items).unwrap();
+        let on_disk = std::fs::read(&path).unwrap();
+        assert!(on_disk.len() > 1 << 16, "{} bytes", on_disk.len());
+        assert_eq!(on_disk, encode(&root, &items));
+        assert_eq!(load(&dir, &root).unwrap().len(), 2000);
         // Truncated on disk: refused, and a rewrite makes it good again.
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();

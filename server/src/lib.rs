@@ -6,6 +6,7 @@
 
 pub mod alloc;
 pub mod analysis;
+pub mod atomic_file;
 pub mod catalog;
 pub mod check;
 pub mod config;

@@ -7,7 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::model::{self, Export};
-use super::report::{render_html, write_atomically};
+use super::report::render_html;
+use crate::atomic_file::write as write_atomically;
 use crate::check::{analyse_paths, Checked};
 use crate::config::Severity;
 

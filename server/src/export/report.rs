@@ -299,24 +299,6 @@ pub fn write_report(snapshot: &Snapshot, base: &Path, output: &Path) -> anyhow::
         .collect();
     let export = model::build(snapshot, &results, &[], base);
     let html = render_html(&export, &workspace_title(snapshot));
-    write_atomically(output, html.as_bytes())?;
+    crate::atomic_file::write(output, html.as_bytes())?;
     Ok(output.to_path_buf())
-}
-
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "report".into())
-    ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
