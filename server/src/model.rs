@@ -92,10 +92,64 @@ pub enum TalkForm {
 pub struct SpeakerSlot {
     /// Byte offset where the text goes (end of the title).
     pub offset: usize,
+    /// The separator the file's other talks use.
+    pub separator: Separator,
+    /// The line already ends in a separator (`Title,`): only a space goes
+    /// before the name.
+    pub after_separator: bool,
+}
+
+impl SpeakerSlot {
     /// The text before the name, e.g. ` (`, ` - `, `, `.
-    pub prefix: String,
+    pub fn prefix(&self) -> &'static str {
+        if self.after_separator {
+            " "
+        } else {
+            self.separator.affixes().0
+        }
+    }
+
     /// The text after the name, e.g. `)`.
-    pub suffix: String,
+    pub fn suffix(&self) -> &'static str {
+        if self.after_separator {
+            ""
+        } else {
+            self.separator.affixes().1
+        }
+    }
+}
+
+/// What separates a talk's title from its speakers on the talk line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Separator {
+    None,
+    /// `Title (Name)`
+    Parens,
+    /// `Title - Name`
+    Hyphen,
+    /// `Title – Name` (en or em dash)
+    Dash,
+    /// `Title, Name`
+    Comma,
+    /// `"Title" by Name`
+    By,
+    /// `Keynote: Name`
+    Colon,
+}
+
+impl Separator {
+    /// The text written before and after a speaker added in this style.
+    pub fn affixes(self) -> (&'static str, &'static str) {
+        match self {
+            Separator::Parens => (" (", ")"),
+            Separator::Hyphen | Separator::None => (" - ", ""),
+            Separator::Dash => (" – ", ""),
+            Separator::Comma => (", ", ""),
+            Separator::By => (" by ", ""),
+            Separator::Colon => (": ", ""),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

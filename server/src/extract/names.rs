@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+pub use crate::model::Separator;
+
 /// A talk line read into title and speakers. Ranges are relative to the
 /// text given to [`split_talk_line`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,37 +22,6 @@ pub struct TalkLine {
     pub prefixed: bool,
     /// The line ends in a separator with nothing after it (`Title,`).
     pub dangling: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Separator {
-    None,
-    /// `Title (Name)`
-    Parens,
-    /// `Title - Name`
-    Hyphen,
-    /// `Title – Name` (en or em dash)
-    Dash,
-    /// `Title, Name`
-    Comma,
-    /// `"Title" by Name`
-    By,
-    /// `Keynote: Name`
-    Colon,
-}
-
-impl Separator {
-    /// The text written before and after a speaker added in this style.
-    pub fn affixes(self) -> (&'static str, &'static str) {
-        match self {
-            Separator::Parens => (" (", ")"),
-            Separator::Hyphen | Separator::None => (" - ", ""),
-            Separator::Dash => (" – ", ""),
-            Separator::Comma => (", ", ""),
-            Separator::By => (" by ", ""),
-            Separator::Colon => (": ", ""),
-        }
-    }
 }
 
 const PREFIXES: &[&str] = &[

@@ -482,15 +482,14 @@ fn slot(title_end: usize, style: Separator, line: &TalkLine) -> SpeakerSlot {
         // `Title,`: the separator is there already.
         return SpeakerSlot {
             offset: title_end + 1,
-            prefix: " ".into(),
-            suffix: String::new(),
+            separator: style,
+            after_separator: true,
         };
     }
-    let (prefix, suffix) = style.affixes();
     SpeakerSlot {
         offset: title_end,
-        prefix: prefix.into(),
-        suffix: suffix.into(),
+        separator: style,
+        after_separator: false,
     }
 }
 

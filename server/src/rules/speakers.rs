@@ -44,7 +44,9 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
                     talk.speaker_slot.offset..talk.speaker_slot.offset,
                     format!(
                         "{}{}{}",
-                        talk.speaker_slot.prefix, names, talk.speaker_slot.suffix
+                        talk.speaker_slot.prefix(),
+                        names,
+                        talk.speaker_slot.suffix()
                     ),
                 );
         } else if let Some((conf, entry, _)) = cat.entry(i) {
@@ -65,7 +67,9 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
                     talk.speaker_slot.offset..talk.speaker_slot.offset,
                     format!(
                         "{}{}{}",
-                        talk.speaker_slot.prefix, names, talk.speaker_slot.suffix
+                        talk.speaker_slot.prefix(),
+                        names,
+                        talk.speaker_slot.suffix()
                     ),
                 );
             }
