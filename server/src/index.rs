@@ -440,7 +440,8 @@ pub struct SpeakerEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TalkEntry {
-    pub title: Box<str>,
+    /// Shared with the talk in its note's model.
+    pub title: Arc<str>,
     pub mask: u64,
     pub url: Arc<Url>,
     pub talk: usize,
@@ -548,7 +549,7 @@ fn talk_entries(f: &NoteFile, label: &ConferenceLabel) -> Vec<TalkEntry> {
 fn talk_entry(f: &NoteFile, i: usize, t: &Talk, conference: &Arc<str>) -> TalkEntry {
     TalkEntry {
         mask: char_mask(&t.title),
-        title: t.title.as_str().into(),
+        title: t.title.clone(),
         url: f.url.clone(),
         talk: i,
         speakers: t

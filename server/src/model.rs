@@ -51,7 +51,7 @@ pub enum ConferenceSource {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Talk {
-    pub title: String,
+    pub title: Arc<str>,
     pub title_range: TextRange,
     pub speakers: Vec<Speaker>,
     pub form: TalkForm,

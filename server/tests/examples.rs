@@ -151,7 +151,7 @@ fn talks_and_speakers_are_read_as_specified() {
                             "{file}:{line}: keynote speakers {names:?}, expected {speakers:?}"
                         ));
                     }
-                } else if t.title != title || names != speakers {
+                } else if *t.title != *title || names != speakers {
                     problems.push(format!(
                         "{file}:{line}: read {:?} by {names:?}, expected {title:?} by {speakers:?}",
                         t.title

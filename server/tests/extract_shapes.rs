@@ -13,7 +13,7 @@ fn talks(m: &FileModel) -> Vec<(String, Vec<String>)> {
         .iter()
         .map(|t| {
             (
-                t.title.clone(),
+                t.title.to_string(),
                 t.speakers.iter().map(|s| s.name.to_string()).collect(),
             )
         })

@@ -388,7 +388,7 @@ pub fn build(
             }
             talks_out.push(TalkOut {
                 id,
-                title: talk.title.clone(),
+                title: talk.title.to_string(),
                 speakers: talk.speakers.iter().map(|s| s.name.to_string()).collect(),
                 keynote: talk.keynote,
                 conference: conf.as_ref().map(|c| c.0.clone()),

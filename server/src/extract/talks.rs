@@ -340,7 +340,7 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         let range = section_of(input, c.block, level);
         let notes_start = b.range.end.min(range.end);
         talks.push(Talk {
-            title,
+            title: title.into(),
             title_range: b.content.start + c.line.title.start..b.content.start + c.line.title.end,
             speakers,
             form: TalkForm::Heading { level },
@@ -581,7 +581,7 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
         let title_range = it.base + it.line.title.start..it.base + it.line.title.end;
         let line_end = b.content.end;
         talks.push(Talk {
-            title: visible_title(&text[title_range.clone()]),
+            title: visible_title(&text[title_range.clone()]).into(),
             title_range,
             speakers: speakers_of(text, &it.line, it.base),
             form: TalkForm::ListItem { bold: it.bold },
@@ -766,7 +766,7 @@ fn paragraph_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec
             )
         };
         talks.push(Talk {
-            title: visible_title(&text[title_range.clone()]),
+            title: visible_title(&text[title_range.clone()]).into(),
             speaker_slot: slot(title_range.end, style, &c.read),
             title_range,
             speakers,

@@ -92,7 +92,7 @@ fn describe_speaker(snapshot: &Snapshot, name: &str) -> Option<String> {
         out.push_str(&format!(" — {}", extra.detail));
         return Some(out);
     }
-    let mut rows: Vec<(Option<u16>, String, String)> = talks
+    let mut rows: Vec<(Option<u16>, String, Arc<str>)> = talks
         .iter()
         .filter_map(|(u, t)| {
             let f = snapshot.file(u)?;

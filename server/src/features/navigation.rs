@@ -7,6 +7,7 @@
 //! it in the other notes. References: every mention, across the workspace.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use regex::Regex;
 use url::Url;
@@ -224,7 +225,7 @@ fn talk_references(snapshot: &Snapshot, keys: &[String]) -> Vec<Location> {
         .iter()
         .filter_map(|(u, t)| talk_title(snapshot, u, *t))
         .collect();
-    let mut titles: Vec<String> = Vec::new();
+    let mut titles: Vec<Arc<str>> = Vec::new();
     for (u, t) in &talks {
         let Some(f) = snapshot.file(u) else { continue };
         let talk = &f.model.talks[*t];

@@ -43,7 +43,7 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
         let names: Vec<&str> = t.speakers.iter().map(|s| &*s.name).collect();
         nodes.push((
             Symbol {
-                name: t.title.clone(),
+                name: t.title.to_string(),
                 detail: (!names.is_empty()).then(|| names.join(", ")),
                 kind: SymbolKind::Talk,
                 range: t.range.start.min(t.line_range.start)..t.range.end.max(t.line_range.end),

@@ -142,7 +142,7 @@ fn talk_titles(file: &NoteFile, cat: &FileCatalog, out: &mut Vec<Finding>) {
             ),
         );
         // Replace only a plain title the catalog's words cover exactly.
-        let plain = file.text().get(talk.title_range.clone()) == Some(talk.title.as_str());
+        let plain = file.text().get(talk.title_range.clone()) == Some(&*talk.title);
         let same_length = crate::extract::title_key(catalog_title).split(' ').count()
             == crate::extract::title_key(&talk.title).split(' ').count();
         if plain && same_length && note_keys(&talk.title).len() == 1 {
