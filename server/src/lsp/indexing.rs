@@ -254,15 +254,27 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
                     return;
                 };
                 if s.is_open(&url) {
-                    // Its disk version is kept for the index cache when the
-                    // cache has it (no parse for a buffer that wins anyway).
-                    if let Some((_, (stamp, model))) = cached.remove(path) {
-                        if let Ok((text, now)) = discover::read_notes_inside_stamped(path, &roots) {
-                            if now == stamp {
-                                let disk = NoteFile::from_cached(url.clone(), &text, model, stamp);
-                                lock(&s.shadowed).insert(url, Arc::new(disk));
-                            }
-                        }
+                    // Its disk version is kept for the index cache (no parse
+                    // for a buffer that wins anyway): the cached model when
+                    // the cache has it, else the open document's model when
+                    // the buffer holds what is on disk (a note just opened),
+                    // so that the next start finds it in the cache whether
+                    // the editor opens it before indexing reaches it or not.
+                    let entry = cached.remove(path);
+                    let Ok((text, now)) = discover::read_notes_inside_stamped(path, &roots) else {
+                        return;
+                    };
+                    let model = match entry {
+                        Some((_, (stamp, model))) if stamp == now => Some(model),
+                        _ => s
+                            .workspace
+                            .get(&url)
+                            .filter(|open| open.text() == text)
+                            .map(|open| open.model.clone()),
+                    };
+                    if let Some(model) = model {
+                        let disk = NoteFile::from_cached(url.clone(), &text, model, now);
+                        lock(&s.shadowed).insert(url, Arc::new(disk));
                     }
                     return;
                 }
