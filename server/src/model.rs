@@ -100,22 +100,14 @@ pub struct SpeakerSlot {
 }
 
 impl SpeakerSlot {
-    /// The text before the name, e.g. ` (`, ` - `, `, `.
-    pub fn prefix(&self) -> &'static str {
+    /// The text to insert at `offset` to add `names` as the talk's
+    /// speakers, e.g. ` (Ada Example)` or ` - Ada Example`.
+    pub fn insertion(&self, names: &str) -> String {
         if self.after_separator {
-            " "
-        } else {
-            self.separator.affixes().0
+            return format!(" {names}");
         }
-    }
-
-    /// The text after the name, e.g. `)`.
-    pub fn suffix(&self) -> &'static str {
-        if self.after_separator {
-            ""
-        } else {
-            self.separator.affixes().1
-        }
+        let (prefix, suffix) = self.separator.affixes();
+        format!("{prefix}{names}{suffix}")
     }
 }
 

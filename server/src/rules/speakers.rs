@@ -42,12 +42,7 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
                 .fix(
                     format!("Add speaker {names}"),
                     talk.speaker_slot.offset..talk.speaker_slot.offset,
-                    format!(
-                        "{}{}{}",
-                        talk.speaker_slot.prefix(),
-                        names,
-                        talk.speaker_slot.suffix()
-                    ),
+                    talk.speaker_slot.insertion(&names),
                 );
         } else if let Some((conf, entry, _)) = cat.entry(i) {
             let people: Vec<&str> = entry.people().collect();
@@ -65,12 +60,7 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
                 finding = finding.fix(
                     format!("Add speaker {names}"),
                     talk.speaker_slot.offset..talk.speaker_slot.offset,
-                    format!(
-                        "{}{}{}",
-                        talk.speaker_slot.prefix(),
-                        names,
-                        talk.speaker_slot.suffix()
-                    ),
+                    talk.speaker_slot.insertion(&names),
                 );
             }
         }
