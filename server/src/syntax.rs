@@ -24,6 +24,12 @@
 //!   so [`Syntax::dump`] of an incrementally
 //!   maintained `Syntax` equals that of a fresh [`Syntax::parse`] (checked by
 //!   `tests/document_props.rs`).
+//! * an inline node whose bytes hold none of `[`, `<` and `` ` `` is not
+//!   parsed at all: without them the inline grammar makes no link,
+//!   autolink or code span, which is all the product reads from inline
+//!   trees (`grammar/queries/inline.scm`). In real notes most inline nodes
+//!   are such plain prose, and their parse was a third of the whole parse
+//!   (see [`may_hold_links`]).
 //!
 //! # Can an inline tree change when an edit is outside its range?
 //!
@@ -50,7 +56,8 @@ use ropey::Rope;
 use tree_sitter::{InputEdit, Node, Parser, Range, Tree, TreeCursor};
 
 /// A parsed markdown document: the block tree plus one inline tree per
-/// `inline`/`pipe_table_cell` node, keyed by the node's byte range.
+/// `inline`/`pipe_table_cell` node that may hold a link or a code span
+/// ([`may_hold_links`]), keyed by the node's byte range.
 ///
 /// `Send + Sync` (it only holds trees); the parsers live in a thread-local.
 #[derive(Clone, Debug)]
@@ -257,7 +264,11 @@ impl Parsers {
 
     /// Parses the inline node starting at `base` with its included
     /// `ranges` (see [`ranges_at`]).
+    /// `None` for a node that cannot hold a link or a code span.
     fn parse_inline(&mut self, text: Text, base: usize, ranges: &[Range]) -> Option<Inline> {
+        if !may_hold_links(text, ranges) {
+            return None;
+        }
         #[cfg(test)]
         tests::INLINE_PARSES.with(|n| n.set(n.get() + 1));
         self.inline.set_included_ranges(ranges).ok()?;
@@ -273,6 +284,32 @@ impl Parsers {
             shift: Shift::default(),
         })
     }
+}
+
+/// Whether the inline parse of `ranges` can hold a node that
+/// `grammar/queries/inline.scm` matches. Every link kind starts with `[`
+/// (images with `![`), a URI autolink with `<`, and a code span's
+/// delimiter is a backtick, which tree-sitter-md's scanner emits only on a
+/// backtick; without any of them the inline tree is text, punctuation and
+/// emphasis, which nothing reads. The test
+/// `text_without_triggers_has_nothing_the_inline_query_reads` checks that
+/// on random text, against the parse and the query themselves.
+fn may_hold_links(text: Text, ranges: &[Range]) -> bool {
+    ranges.iter().any(|r| {
+        let mut at = r.start_byte;
+        while at < r.end_byte {
+            let chunk = text.read(at);
+            if chunk.is_empty() {
+                return false;
+            }
+            let chunk = &chunk[..chunk.len().min(r.end_byte - at)];
+            if memchr::memchr3(b'[', b'<', b'`', chunk).is_some() {
+                return true;
+            }
+            at += chunk.len();
+        }
+        false
+    })
 }
 
 thread_local! {
@@ -737,13 +774,19 @@ mod tests {
         pub(super) static INLINE_PARSES: Cell<usize> = const { Cell::new(0) };
     }
 
-    /// The dump of tree-sitter-md's own parser, in `Syntax::dump`'s format.
+    /// The dump of tree-sitter-md's own parser, in `Syntax::dump`'s format,
+    /// without the inline trees `Syntax` does not keep.
     fn reference_dump(text: &str) -> String {
         let tree = MarkdownParser::default()
             .parse(text.as_bytes(), None)
             .unwrap();
+        let mut count = 0;
         let mut trees = Vec::new();
-        for_each_inline_node(tree.block_tree(), |node, _| {
+        for_each_inline_node(tree.block_tree(), |node, ranges| {
+            count += 1;
+            if !may_hold_links(Text::Str(text), ranges) {
+                return; // not kept by `Syntax`
+            }
             let inline = tree.inline_tree(&node).unwrap();
             trees.push((
                 node.start_byte(),
@@ -755,9 +798,8 @@ mod tests {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "block ({} inline nodes, {} inline trees)",
-            trees.len(),
-            tree.inline_trees().len()
+            "block ({count} inline nodes, {} inline trees)",
+            trees.len()
         );
         dump_tree(&mut out, tree.block_tree());
         trees.sort_by_key(|t| (t.0, t.1));
@@ -850,7 +892,7 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
 
     #[test]
     fn pipe_table_cells_have_inline_trees() {
-        let syntax = Syntax::parse("| foo |\n| --- |\n| *bar*|\n");
+        let syntax = Syntax::parse("| foo |\n| --- |\n| *bar* [x]|\n");
         let kinds: Vec<_> = syntax
             .inline_trees()
             .map(|(_, t)| t.root_node().child(0).map(|n| n.kind().to_string()))
@@ -902,21 +944,75 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
     fn unrelated_edit_reuses_inline_trees() {
         let mut text = String::new();
         for i in 0..50 {
-            text.push_str(&format!("## Talk {i}\n\nSome *notes* about talk {i}.\n\n"));
+            text.push_str(&format!(
+                "## Talk {i}\n\nSome *notes* about [talk {i}].\n\n"
+            ));
         }
         let mut syntax = Syntax::parse(&text);
-        assert_eq!(syntax.inline_trees().count(), 100);
-        for (needle, insert) in [
-            ("about talk 25", "X"),
-            ("Talk 7\n", "!"),
-            ("*notes* about talk 40", "`"),
+        // The headings are plain text: only the paragraphs have trees.
+        assert_eq!(syntax.inline_trees().count(), 50);
+        for (needle, insert, parses) in [
+            ("about [talk 25", "X", 1),
+            ("Talk 7\n", "!", 0),
+            ("Talk 9\n", "[", 1),
+            ("*notes* about [talk 40", "`", 1),
         ] {
             let at = text.find(needle).unwrap();
-            let parses = INLINE_PARSES.with(|n| n.get());
+            let before = INLINE_PARSES.with(|n| n.get());
             edit(&mut text, &mut syntax, at..at, insert);
-            let parsed = INLINE_PARSES.with(|n| n.get()) - parses;
-            assert_eq!(parsed, 1, "inserting {insert:?} at {needle:?}");
+            let parsed = INLINE_PARSES.with(|n| n.get()) - before;
+            assert_eq!(parsed, parses, "inserting {insert:?} at {needle:?}");
             assert_eq!(syntax.dump(), Syntax::parse(&text).dump());
+        }
+        assert_eq!(syntax.inline_trees().count(), 51);
+    }
+
+    #[test]
+    fn plain_inline_nodes_are_not_parsed() {
+        let syntax = Syntax::parse("# Title (Jane Doe)\n\n- a *note*, PEP 8\n- see [x]\n");
+        let kept: Vec<_> = syntax.inline_trees().map(|(range, _)| range).collect();
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        // `may_hold_links` reads a rope across chunk boundaries.
+        let long = format!("{}`{}", "a".repeat(5000), "b".repeat(5000));
+        let rope = Rope::from_str(&long);
+        assert!(rope.chunks().count() > 2);
+        let whole = |end: usize| Range {
+            start_byte: 0,
+            end_byte: end,
+            start_point: Point::default(),
+            end_point: Point::default(),
+        };
+        assert!(may_hold_links(Text::Rope(&rope), &[whole(long.len())]));
+        assert!(!may_hold_links(Text::Rope(&rope), &[whole(5000)]));
+        assert!(may_hold_links(Text::Rope(&rope), &[whole(5001)]));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// What `may_hold_links` relies on: an inline parse of text with no
+        /// `[`, `<` or backtick has no match of `grammar/queries/inline.scm`,
+        /// error recovery included (it could invent a missing `[`).
+        #[test]
+        fn text_without_triggers_has_nothing_the_inline_query_reads(
+            text in "[a-z0-9 \\n\\]()!>*_~$&;:/.#|\"'\\\\=+-]{0,80}"
+        ) {
+            use streaming_iterator::StreamingIterator;
+            let language: tree_sitter::Language = tree_sitter_md::INLINE_LANGUAGE.into();
+            let query = tree_sitter::Query::new(
+                &language,
+                include_str!("../../grammar/queries/inline.scm"),
+            )
+            .unwrap();
+            let mut parser = Parser::new();
+            parser.set_language(&language).unwrap();
+            let tree = parser.parse(&text, None).unwrap();
+            proptest::prop_assert!(!may_hold_links(Text::Str(&text), &[tree.root_node().range()]));
+            let mut cursor = tree_sitter::QueryCursor::new();
+            let mut matches = cursor.matches(&query, tree.root_node(), text.as_bytes());
+            if let Some(m) = matches.next() {
+                let node = m.captures()[0].node;
+                proptest::prop_assert!(false, "{} at {:?}", node.kind(), node.byte_range());
+            }
         }
     }
 

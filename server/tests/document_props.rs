@@ -269,7 +269,7 @@ fn an_edit_recomputes_only_the_pieces_it_touched() {
     let (_, memo) = doc.syntax_and_memo();
     let (computed, reused) = memo.last_run();
     assert!(
-        computed > 50 && reused > 0,
+        computed > 20 && reused > 0,
         "{computed} computed, {reused} reused"
     );
 
@@ -284,7 +284,7 @@ fn an_edit_recomputes_only_the_pieces_it_touched() {
     let (_, memo) = doc.syntax_and_memo();
     let (computed, reused) = memo.last_run();
     assert_eq!(computed, 1, "{reused} reused");
-    assert!(reused > 50);
+    assert!(reused > 30);
     assert!(
         memo.outline_moved(),
         "the outline is moved, not walked again"
