@@ -4,7 +4,7 @@
 //! with the same diagnostics and workspace symbols; a note edited between
 //! runs (even to the same size and mtime) is read afresh; a corrupt cache is
 //! ignored and rebuilt; the cache can be turned off; a note open while
-//! indexing runs is cached too.
+//! indexing runs is cached too, as it is on disk.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -26,6 +26,13 @@ fn workspace() -> Workspace {
 /// A server on `ws` with its cache in `cache`, logging at info; indexing
 /// done.
 fn session(ws: &Workspace, cache: &Path, env: &[(&str, Option<&str>)], options: Value) -> Client {
+    let mut c = starting(ws, cache, env, options);
+    c.wait_for_indexing();
+    c
+}
+
+/// [`session`] right after `initialized`: indexing has just begun.
+fn starting(ws: &Workspace, cache: &Path, env: &[(&str, Option<&str>)], options: Value) -> Client {
     let mut vars = vec![
         ("TALKNOTES_CACHE_DIR", Some(cache.to_str().unwrap())),
         ("RUST_LOG", Some("talknotes_ls=info")),
@@ -33,7 +40,6 @@ fn session(ws: &Workspace, cache: &Path, env: &[(&str, Option<&str>)], options: 
     vars.extend_from_slice(env);
     let mut c = Client::spawn_with_env(&[], &vars);
     c.initialize(&ws.root, options, None);
-    c.wait_for_indexing();
     c
 }
 
@@ -178,12 +184,7 @@ fn warm_starts_parse_only_what_changed() {
 fn a_note_open_during_indexing_reaches_the_cache() {
     let ws = workspace();
     let cache = tempfile::tempdir().unwrap();
-    let vars = [
-        ("TALKNOTES_CACHE_DIR", Some(cache.path().to_str().unwrap())),
-        ("RUST_LOG", Some("talknotes_ls=info")),
-    ];
-    let mut c = Client::spawn_with_env(&[], &vars);
-    c.initialize(&ws.root, json!({}), None);
+    let mut c = starting(&ws, cache.path(), &[], json!({}));
     let uri = ws.uri("pyconf-2023.md");
     c.open(&uri, PYCONF, 1);
     c.wait_for_indexing();
@@ -196,6 +197,54 @@ fn a_note_open_during_indexing_reaches_the_cache() {
 
     let c = session(&ws, cache.path(), &[], json!({}));
     assert_eq!(counts(&c), (3, 0), "{}", c.stderr());
+    assert!(c.shutdown_and_exit().success());
+}
+
+/// A note edited before indexing reaches it: the cache gets its disk
+/// version (parsed from disk, since the buffer is not what is on disk),
+/// never the unsaved buffer.
+#[test]
+fn a_note_edited_during_indexing_reaches_the_cache_as_on_disk() {
+    let ws = workspace();
+    // Notes sorted before it, so that the edit comes first.
+    for i in 0..300 {
+        ws.write(
+            &format!("2000/note-{i:03}.md"),
+            format!("# Talk {i} (Speaker {i})\n\n- notes\n"),
+        );
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let mut c = starting(&ws, cache.path(), &[], json!({}));
+    let uri = ws.uri("pyconf-2023.md");
+    c.open(&uri, PYCONF, 1);
+    let at = PYCONF.find("Caching All").unwrap();
+    let (line, col) = position(PYCONF, at, Enc::Utf8);
+    c.change(
+        &uri,
+        2,
+        json!([{"range": lsp_range((line, col), (line, col + 7)), "text": "Zebra"}]),
+    );
+    c.wait_for_indexing();
+    let found = |c: &mut Client, q: &str| {
+        let r = c.request("workspace/symbol", json!({"query": q})).unwrap();
+        r.as_array().map_or(0, |a| a.len())
+    };
+    assert_eq!(
+        found(&mut c, "Zebra All"),
+        1,
+        "the buffer is what the server sees"
+    );
+    wait_log(&c, "written to");
+    assert!(c.shutdown_and_exit().success());
+
+    let mut c = session(&ws, cache.path(), &[], json!({}));
+    assert_eq!(counts(&c), (303, 0), "{}", c.stderr());
+    assert_eq!(
+        found(&mut c, "Zebra All"),
+        0,
+        "the cache holds the disk version"
+    );
+    assert!(found(&mut c, "Caching All") > 0);
     assert!(c.shutdown_and_exit().success());
 }
 

@@ -254,12 +254,12 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
                     return;
                 };
                 if s.is_open(&url) {
-                    // Its disk version is kept for the index cache (no parse
-                    // for a buffer that wins anyway): the cached model when
-                    // the cache has it, else the open document's model when
-                    // the buffer holds what is on disk (a note just opened),
-                    // so that the next start finds it in the cache whether
-                    // the editor opens it before indexing reaches it or not.
+                    // Its disk version is kept for the index cache, so that
+                    // the next start finds it there whether the editor opened
+                    // it before indexing reached it or not: the cached model
+                    // when the cache has it, else the open document's model
+                    // when the buffer holds what is on disk (a note just
+                    // opened), else (already edited) a parse of the disk text.
                     let entry = cached.remove(path);
                     let Ok((text, now)) = discover::read_notes_inside_stamped(path, &roots) else {
                         return;
@@ -272,10 +272,22 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
                             .filter(|open| open.text() == text)
                             .map(|open| open.model.clone()),
                     };
-                    if let Some(model) = model {
-                        let disk = NoteFile::from_cached(url.clone(), &text, model, now);
-                        lock(&s.shadowed).insert(url, Arc::new(disk));
-                    }
+                    let disk = match model {
+                        Some(model) => NoteFile::from_cached(url.clone(), &text, model, now),
+                        None => {
+                            parsed.fetch_add(1, Ordering::Relaxed);
+                            match std::panic::catch_unwind(|| {
+                                NoteFile::analyse(url.clone(), &text, None).with_disk(now)
+                            }) {
+                                Ok(file) => file,
+                                Err(_) => {
+                                    tracing::error!("{}: analysis panicked", path.display());
+                                    return;
+                                }
+                            }
+                        }
+                    };
+                    lock(&s.shadowed).insert(url, Arc::new(disk));
                     return;
                 }
                 match discover::read_notes_inside_stamped(path, &roots) {
@@ -300,11 +312,15 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
                             }
                         };
                         match analysed {
-                            // The document may have been opened meanwhile.
                             Ok(file) if !s.is_open(&url) => {
                                 s.workspace.insert(file);
                             }
-                            Ok(_) => {}
+                            // Opened meanwhile: this is its disk version.
+                            Ok(file) => {
+                                lock(&s.shadowed)
+                                    .entry(url)
+                                    .or_insert_with(|| Arc::new(file));
+                            }
                             Err(_) => tracing::error!("{}: analysis panicked", path.display()),
                         }
                     }
