@@ -50,7 +50,7 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::ops::Range as ByteRange;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, LazyLock};
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Node, Parser, Range, Tree, TreeCursor};
@@ -310,6 +310,32 @@ fn may_hold_links(text: Text, ranges: &[Range]) -> bool {
         }
         false
     })
+}
+
+/// Frees replaced trees on a thread of their own. tree-sitter frees a tree
+/// node by node: after the first keystrokes in a note that is one long
+/// list, the old block tree's rebuilt part took ~4 ms to free, on the way
+/// from the keystroke to its diagnostics. Subtrees shared with the new
+/// tree are reference counted atomically, so a tree may go anywhere.
+fn retire(tree: Tree) {
+    retire_all(std::iter::once(tree));
+}
+
+fn retire_all(trees: impl IntoIterator<Item = Tree>) {
+    static FREEING: LazyLock<Option<mpsc::Sender<Tree>>> = LazyLock::new(|| {
+        let (send, receive) = mpsc::channel::<Tree>();
+        std::thread::Builder::new()
+            .name("tree-free".into())
+            .spawn(move || receive.into_iter().for_each(drop))
+            .ok()?;
+        Some(send)
+    });
+    for tree in trees {
+        // Without the thread (it could not start), here and now.
+        if let Some(Err(mpsc::SendError(tree))) = FREEING.as_ref().map(|s| s.send(tree)) {
+            drop(tree);
+        }
+    }
 }
 
 thread_local! {
@@ -643,7 +669,8 @@ impl Syntax {
                     }
                 });
             }
-            self.block = block;
+            retire(std::mem::replace(&mut self.block, block));
+            retire_all(candidates.into_iter().map(|(_, inline)| inline.tree));
             self.inlines = merge_sorted(keep, visited);
             self.step = Some(Arc::new(Step {
                 from: self.id,
