@@ -95,10 +95,10 @@ pub struct NoteFile {
 }
 
 impl NoteFile {
-    /// Parses and extracts `text` (for files that are not open: the tree is
-    /// dropped once the model is built).
+    /// Parses and extracts `text` (for files that are not open: the trees
+    /// are dropped as soon as they are read).
     pub fn analyse(url: Url, text: &str, version: Option<i32>) -> NoteFile {
-        let syntax = Syntax::parse(text);
+        let syntax = Syntax::parse_block_only(text);
         NoteFile::from_syntax(url, text, &syntax, version)
     }
 

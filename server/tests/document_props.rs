@@ -140,7 +140,11 @@ proptest! {
             prop_assert_eq!(doc.line_index(), &LineIndex::new(&reference));
             let fresh = Syntax::parse(&reference);
             prop_assert_eq!(doc.syntax().dump(), fresh.dump());
-            prop_assert_eq!(memo_model(&mut doc), extract(&reference, &fresh, None));
+            let model = extract(&reference, &fresh, None);
+            prop_assert_eq!(memo_model(&mut doc), model.clone());
+            // A note read from disk: its inline trees parsed one at a time.
+            let block_only = Syntax::parse_block_only(&reference);
+            prop_assert_eq!(extract(&reference, &block_only, None), model);
         }
     }
 
@@ -253,7 +257,11 @@ proptest! {
             prop_assert_eq!(doc.rope().to_string(), reference.clone());
             let fresh = Syntax::parse(&reference);
             prop_assert_eq!(doc.syntax().dump(), fresh.dump());
-            prop_assert_eq!(memo_model(&mut doc), extract(&reference, &fresh, None));
+            let model = extract(&reference, &fresh, None);
+            prop_assert_eq!(memo_model(&mut doc), model.clone());
+            // A note read from disk: its inline trees parsed one at a time.
+            let block_only = Syntax::parse_block_only(&reference);
+            prop_assert_eq!(extract(&reference, &block_only, None), model);
         }
     }
 }

@@ -79,7 +79,7 @@ pub fn collect(
         defs.entry(label.as_str()).or_insert(target.as_str());
     }
     let mut cursor = QueryCursor::new();
-    for p in syntax.inline_pieces() {
+    syntax.for_each_inline_piece(text, |p| {
         let base = p.range.start;
         let node_text = text.get(p.range.clone()).unwrap_or_default();
         let run = |cursor: &mut QueryCursor| query(p.tree, node_text, p.origin, cursor);
@@ -88,7 +88,7 @@ pub fn collect(
             None => Arc::new(run(&mut cursor)),
         };
         resolve(&piece, base, &defs, &mut out);
-    }
+    });
     out.links.sort_by_key(|l| l.range.start);
     out
 }

@@ -67,7 +67,7 @@ fn extract_model(
     // as the notes it is.
     let mut tail: Option<(Syntax, usize)> = None;
     if let Some(from) = outline.unclosed_fence {
-        let sub = Syntax::parse(&text[from..]);
+        let sub = Syntax::parse_block_only(&text[from..]);
         let mut rest = blocks::outline(&sub, &text[from..]);
         rest.shift(from);
         outline.blocks.retain(|b| {
