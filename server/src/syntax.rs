@@ -266,12 +266,9 @@ impl Parsers {
     }
 
     /// Parses the inline node starting at `base` with its included
-    /// `ranges` (see [`ranges_at`]).
-    /// `None` for a node that cannot hold a link or a code span.
+    /// `ranges` (see [`ranges_at`]). Callers pass only nodes that
+    /// [`may_hold_links`].
     fn parse_inline(&mut self, text: Text, base: usize, ranges: &[Range]) -> Option<Inline> {
-        if !may_hold_links(text, ranges) {
-            return None;
-        }
         #[cfg(test)]
         tests::INLINE_PARSES.with(|n| n.set(n.get() + 1));
         self.inline.set_included_ranges(ranges).ok()?;
@@ -320,11 +317,7 @@ fn may_hold_links(text: Text, ranges: &[Range]) -> bool {
 /// list, the old block tree's rebuilt part took ~4 ms to free, on the way
 /// from the keystroke to its diagnostics. Subtrees shared with the new
 /// tree are reference counted atomically, so a tree may go anywhere.
-fn retire(tree: Tree) {
-    retire_all(std::iter::once(tree));
-}
-
-fn retire_all(trees: impl IntoIterator<Item = Tree>) {
+fn retire(trees: impl IntoIterator<Item = Tree>) {
     static FREEING: LazyLock<Option<mpsc::Sender<Tree>>> = LazyLock::new(|| {
         let (send, receive) = mpsc::channel::<Tree>();
         std::thread::Builder::new()
@@ -339,6 +332,23 @@ fn retire_all(trees: impl IntoIterator<Item = Tree>) {
             drop(tree);
         }
     }
+}
+
+/// The inline nodes of `block` that [`may_hold_links`], by byte range
+/// with the ranges their parse reads, sorted (document order already; a
+/// node met twice keeps its last ranges): what a full parse parses, and a
+/// block-only parse reads one at a time.
+fn inline_nodes(block: &Tree, text: Text) -> Vec<((usize, usize), Vec<Range>)> {
+    let mut nodes = Vec::new();
+    for_each_inline_node(block, |node, ranges| {
+        if may_hold_links(text, ranges) {
+            nodes.push(((node.start_byte(), node.end_byte()), ranges.to_vec()));
+        }
+    });
+    nodes.reverse();
+    nodes.sort_by_key(|(key, _)| *key);
+    nodes.dedup_by_key(|(key, _)| *key);
+    nodes
 }
 
 thread_local! {
@@ -554,16 +564,10 @@ impl Syntax {
 
     fn parse_with(p: &mut Parsers, text: Text) -> Syntax {
         let block = p.parse_block_or_empty(text);
-        let mut inlines: Vec<((usize, usize), Inline)> = Vec::new();
-        for_each_inline_node(&block, |node, ranges| {
-            if let Some(inline) = p.parse_inline(text, node.start_byte(), ranges) {
-                inlines.push(((node.start_byte(), node.end_byte()), inline));
-            }
-        });
-        // Document order already; a node met twice keeps its latest parse.
-        inlines.reverse();
-        inlines.sort_by_key(|(key, _)| *key);
-        inlines.dedup_by_key(|(key, _)| *key);
+        let inlines = inline_nodes(&block, text)
+            .into_iter()
+            .filter_map(|(key, ranges)| Some((key, p.parse_inline(text, key.0, &ranges)?)))
+            .collect();
         Syntax {
             block,
             inlines,
@@ -684,13 +688,18 @@ impl Syntax {
                             !in_ranges(&changed, key.0, key.1)
                                 && same_holes(&old.holes, ranges, key.0)
                         });
-                    if let Some(inline) = reused.or_else(|| p.parse_inline(text, key.0, ranges)) {
+                    let parsed = || {
+                        may_hold_links(text, ranges)
+                            .then(|| p.parse_inline(text, key.0, ranges))
+                            .flatten()
+                    };
+                    if let Some(inline) = reused.or_else(parsed) {
                         visited.push((key, inline));
                     }
                 });
             }
-            retire(std::mem::replace(&mut self.block, block));
-            retire_all(candidates.into_iter().map(|(_, inline)| inline.tree));
+            let old_block = std::mem::replace(&mut self.block, block);
+            retire(std::iter::once(old_block).chain(candidates.into_iter().map(|(_, i)| i.tree)));
             self.inlines = merge_sorted(keep, visited);
             self.step = Some(Arc::new(Step {
                 from: self.id,
@@ -762,16 +771,7 @@ impl Syntax {
             return;
         }
         let text = Text::Str(text);
-        let mut nodes: Vec<((usize, usize), Vec<Range>)> = Vec::new();
-        for_each_inline_node(&self.block, |node, ranges| {
-            if may_hold_links(text, ranges) {
-                nodes.push(((node.start_byte(), node.end_byte()), ranges.to_vec()));
-            }
-        });
-        // As `parse_with` orders and deduplicates its trees.
-        nodes.reverse();
-        nodes.sort_by_key(|(key, _)| *key);
-        nodes.dedup_by_key(|(key, _)| *key);
+        let nodes = inline_nodes(&self.block, text);
         with_parsers(|p| {
             for ((start, end), ranges) in &nodes {
                 if let Some(inline) = p.parse_inline(text, *start, ranges) {

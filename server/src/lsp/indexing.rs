@@ -14,9 +14,9 @@
 //! are parsed. The cache is written (in the background) after every run that
 //! was not cancelled, and again on `shutdown` when files were read from or
 //! dropped from disk since (`didChangeWatchedFiles`, a closed document, the
-//! editor's file operations). Open documents are never written to it: their
-//! buffers are not what is on disk (the disk version is read afresh at the
-//! next start).
+//! editor's file operations). An open document's buffer is never written to
+//! it, only its disk version (`State::shadowed`: read by indexing, or kept
+//! from before the document was opened).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -253,78 +253,53 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
                 let Ok(url) = url::Url::from_file_path(path) else {
                     return;
                 };
-                if s.is_open(&url) {
-                    // Its disk version is kept for the index cache, so that
-                    // the next start finds it there whether the editor opened
-                    // it before indexing reached it or not: the cached model
-                    // when the cache has it, else the open document's model
-                    // when the buffer holds what is on disk (a note just
-                    // opened), else (already edited) a parse of the disk text.
-                    let entry = cached.remove(path);
-                    let Ok((text, now)) = discover::read_notes_inside_stamped(path, &roots) else {
+                let (text, stamp) = match discover::read_notes_inside_stamped(path, &roots) {
+                    Ok(read) => read,
+                    Err(e) => {
+                        tracing::warn!("{}: {e}", path.display());
                         return;
-                    };
-                    let model = match entry {
-                        Some((_, (stamp, model))) if stamp == now => Some(model),
-                        _ => s
-                            .workspace
-                            .get(&url)
-                            .filter(|open| open.text() == text)
-                            .map(|open| open.model.clone()),
-                    };
-                    let disk = match model {
-                        Some(model) => NoteFile::from_cached(url.clone(), &text, model, now),
-                        None => {
-                            parsed.fetch_add(1, Ordering::Relaxed);
-                            match std::panic::catch_unwind(|| {
-                                NoteFile::analyse(url.clone(), &text, None).with_disk(now)
-                            }) {
-                                Ok(file) => file,
-                                Err(_) => {
-                                    tracing::error!("{}: analysis panicked", path.display());
-                                    return;
-                                }
-                            }
-                        }
-                    };
-                    lock(&s.shadowed).insert(url, Arc::new(disk));
-                    return;
-                }
-                match discover::read_notes_inside_stamped(path, &roots) {
-                    Ok((text, stamp)) => {
-                        let hit = cached
-                            .remove(path)
-                            .filter(|(_, (cached, _))| *cached == stamp)
-                            .map(|(_, (_, model))| model);
-                        let analysed = match hit {
-                            Some(model) => {
-                                from_cache.fetch_add(1, Ordering::Relaxed);
-                                Ok(NoteFile::from_cached(url.clone(), &text, model, stamp))
-                            }
-                            None => {
-                                parsed.fetch_add(1, Ordering::Relaxed);
-                                // A panic on one file must not lose the rest
-                                // of the chunk: it costs that file and a log
-                                // line.
-                                std::panic::catch_unwind(|| {
-                                    NoteFile::analyse(url.clone(), &text, None).with_disk(stamp)
-                                })
-                            }
-                        };
-                        match analysed {
-                            Ok(file) if !s.is_open(&url) => {
-                                s.workspace.insert(file);
-                            }
-                            // Opened meanwhile: this is its disk version.
-                            Ok(file) => {
-                                lock(&s.shadowed)
-                                    .entry(url)
-                                    .or_insert_with(|| Arc::new(file));
-                            }
-                            Err(_) => tracing::error!("{}: analysis panicked", path.display()),
-                        }
                     }
-                    Err(e) => tracing::warn!("{}: {e}", path.display()),
+                };
+                let hit = cached
+                    .remove(path)
+                    .filter(|(_, (cached, _))| *cached == stamp)
+                    .map(|(_, (_, model))| model);
+                if hit.is_some() {
+                    from_cache.fetch_add(1, Ordering::Relaxed);
+                }
+                // An open note whose buffer holds what is on disk (just
+                // opened): its model is the disk version's.
+                let model = hit.or_else(|| {
+                    s.is_open(&url)
+                        .then(|| s.workspace.get(&url))
+                        .flatten()
+                        .filter(|open| open.text() == text)
+                        .map(|open| open.model.clone())
+                });
+                let analysed = match model {
+                    Some(model) => Ok(NoteFile::from_cached(url.clone(), &text, model, stamp)),
+                    None => {
+                        parsed.fetch_add(1, Ordering::Relaxed);
+                        // A panic on one file must not lose the rest of the
+                        // chunk: it costs that file and a log line.
+                        std::panic::catch_unwind(|| {
+                            NoteFile::analyse(url.clone(), &text, None).with_disk(stamp)
+                        })
+                    }
+                };
+                match analysed {
+                    // Checked again: the document may have been opened since.
+                    Ok(file) if !s.is_open(&url) => {
+                        s.workspace.insert(file);
+                    }
+                    // Open, so its buffer wins; this disk version is what the
+                    // index cache keeps for it, so that the next start finds
+                    // the note there whether the editor opened it before
+                    // indexing reached it or after, edited or not.
+                    Ok(file) => {
+                        lock(&s.shadowed).insert(url, Arc::new(file));
+                    }
+                    Err(_) => tracing::error!("{}: analysis panicked", path.display()),
                 }
             })
         })
