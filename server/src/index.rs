@@ -98,8 +98,8 @@ impl NoteFile {
     /// Parses and extracts `text` (for files that are not open: the trees
     /// are dropped as soon as they are read).
     pub fn analyse(url: Url, text: &str, version: Option<i32>) -> NoteFile {
-        let syntax = Syntax::parse_block_only(text);
-        NoteFile::from_syntax(url, text, &syntax, version)
+        let model = extract::extract_from_disk(text, file_name(&url).as_deref());
+        NoteFile::with_model(url, text, model, version)
     }
 
     /// An open document too large to analyse: no text, no model, so that
@@ -129,16 +129,15 @@ impl NoteFile {
         version: Option<i32>,
         memo: Option<&mut extract::Memo>,
     ) -> NoteFile {
-        let path = url.to_file_path().ok();
-        let name = url
-            .path_segments()
-            .and_then(|mut s| s.next_back())
-            .map(percent_decode);
-        let model = extract::extract_with(text, syntax, name.as_deref(), memo);
+        let model = extract::extract_with(text, syntax, file_name(&url).as_deref(), memo);
+        NoteFile::with_model(url, text, model, version)
+    }
+
+    fn with_model(url: Url, text: &str, model: FileModel, version: Option<i32>) -> NoteFile {
         NoteFile {
             lines: LineIndex::new(text),
             text: NoteText::Plain(Arc::from(text)),
-            path,
+            path: url.to_file_path().ok(),
             url: Arc::new(url),
             model,
             version,
@@ -274,6 +273,14 @@ impl NoteFile {
             .map(percent_decode)
             .unwrap_or_else(|| self.url.to_string())
     }
+}
+
+/// The note's file name (`pycon-2017.md`): the conference when the text
+/// names none.
+fn file_name(url: &Url) -> Option<String> {
+    url.path_segments()
+        .and_then(|mut s| s.next_back())
+        .map(percent_decode)
 }
 
 pub fn percent_decode(s: &str) -> String {

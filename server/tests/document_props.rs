@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use proptest::prelude::*;
 use talknotes_ls::document::{Document, TextChange};
-use talknotes_ls::extract::{extract, extract_with};
+use talknotes_ls::extract::{extract, extract_in_pieces, extract_with};
 use talknotes_ls::index::NoteFile;
 use talknotes_ls::index_cache::Stamp;
 use talknotes_ls::position::{LineIndex, Position, PositionEncoding};
@@ -144,7 +144,9 @@ proptest! {
             prop_assert_eq!(memo_model(&mut doc), model.clone());
             // A note read from disk: its inline trees parsed one at a time.
             let block_only = Syntax::parse_block_only(&reference);
-            prop_assert_eq!(extract(&reference, &block_only, None), model);
+            prop_assert_eq!(extract(&reference, &block_only, None), model.clone());
+            // Read in pieces, cut wherever a cut is allowed.
+            prop_assert_eq!(extract_in_pieces(&reference, None, 0), model);
         }
     }
 
@@ -261,7 +263,9 @@ proptest! {
             prop_assert_eq!(memo_model(&mut doc), model.clone());
             // A note read from disk: its inline trees parsed one at a time.
             let block_only = Syntax::parse_block_only(&reference);
-            prop_assert_eq!(extract(&reference, &block_only, None), model);
+            prop_assert_eq!(extract(&reference, &block_only, None), model.clone());
+            // Read in pieces, cut wherever a cut is allowed.
+            prop_assert_eq!(extract_in_pieces(&reference, None, 0), model);
         }
     }
 }
@@ -299,4 +303,108 @@ fn an_edit_recomputes_only_the_pieces_it_touched() {
     );
     let text = doc.text();
     assert_eq!(model, extract(&text, &Syntax::parse(&text), None));
+}
+
+/// How lines of notes start: headings at every depth and indent, fences
+/// (opened, closed, in list items and quotes), HTML blocks of every type
+/// that spans blank lines, front matter, setext underlines. A note may
+/// start with a byte order mark.
+const LINE_STARTS: &[&str] = &[
+    "",
+    "",
+    "",
+    "",
+    "",
+    "# ",
+    "# ",
+    "# ",
+    "## ",
+    "## ",
+    "### ",
+    "#",
+    "  # ",
+    "    # ",
+    "\t# ",
+    "```",
+    "```py",
+    "``` a`b",
+    "~~~",
+    "````",
+    "  ```",
+    "   ~~~",
+    "- ",
+    "- ```",
+    "  ",
+    "> ",
+    "> ```",
+    "1. ",
+    "<!--",
+    "-->",
+    "  <!--",
+    "<pre>",
+    "</pre>",
+    "<PRE ",
+    "<?",
+    "?>",
+    "<!DOC",
+    ">",
+    "<![CDATA[",
+    "]]>",
+    "<script",
+    "</script>",
+    "<div>",
+    "---",
+    "+++",
+    "===",
+    "| a |",
+    "[a]: b",
+    "* ",
+];
+const LINE_ENDS: &[&str] = &[
+    "",
+    "",
+    "x",
+    "Talk (Ann Lee)",
+    "Talk (Ann Lee)",
+    "Talk by Bo Li",
+    "Notes",
+    "[a](b)",
+    "`c`",
+    "PEP 8",
+    "#",
+    "```",
+    "-->",
+    "é",
+    "[a]",
+];
+
+fn lines_text() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(
+            (
+                prop::sample::select(LINE_STARTS),
+                prop::sample::select(LINE_ENDS),
+            ),
+            0..40,
+        ),
+        any::<bool>(),
+        prop::sample::select(&["", "", "", "\u{feff}"][..]),
+    )
+        .prop_map(|(lines, crlf, bom)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let lines = lines.iter().map(|(a, b)| format!("{a}{b}{eol}"));
+            std::iter::once(bom.to_string()).chain(lines).collect()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases() * 5))]
+
+    /// A note read from disk in pieces (cut at every top-level heading a
+    /// cut is allowed before) has the model of one parse.
+    #[test]
+    fn a_note_read_in_pieces_has_the_model_of_one_parse(text in lines_text()) {
+        let whole = extract(&text, &Syntax::parse(&text), None);
+        prop_assert_eq!(extract_in_pieces(&text, None, 0), whole);
+    }
 }

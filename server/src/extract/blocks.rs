@@ -38,7 +38,7 @@ pub struct Block {
 }
 
 /// Everything the extractors need from the syntax tree, in document order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Outline {
     pub blocks: Vec<Block>,
     pub link_definitions: Vec<(TextRange, TextRange, TextRange)>,

@@ -60,15 +60,31 @@ enum RawKind {
     },
 }
 
-/// The inline trees' links and code spans, in document order. With a memo,
-/// an inline tree whose bytes did not change since the memo's last run is
-/// not queried again.
-pub fn collect(
+/// The inline trees' pieces, each at the offset of its node, in document
+/// order. With a memo, an inline tree whose bytes did not change since the
+/// memo's last run is not queried again.
+pub fn pieces(
     syntax: &Syntax,
     text: &str,
-    definitions: &[(String, String)],
     mut memo: Option<&mut Memo>,
-) -> Inlines {
+) -> Vec<(usize, Arc<Piece>)> {
+    let mut out = Vec::new();
+    let mut cursor = QueryCursor::new();
+    syntax.for_each_inline_piece(text, |p| {
+        let node_text = text.get(p.range.clone()).unwrap_or_default();
+        let run = |cursor: &mut QueryCursor| query(p.tree, node_text, p.origin, cursor);
+        let piece = match memo.as_deref_mut() {
+            Some(memo) => memo.piece(node_text.as_bytes(), p.holes, || run(&mut cursor)),
+            None => Arc::new(run(&mut cursor)),
+        };
+        out.push((p.range.start, piece));
+    });
+    out
+}
+
+/// The links and code spans of `pieces`, references resolved against the
+/// file's `definitions`, links in document order.
+pub fn resolve_all(pieces: &[(usize, Arc<Piece>)], definitions: &[(String, String)]) -> Inlines {
     let mut out = Inlines {
         links: Vec::new(),
         code_spans: Vec::new(),
@@ -78,17 +94,9 @@ pub fn collect(
     for (label, target) in definitions {
         defs.entry(label.as_str()).or_insert(target.as_str());
     }
-    let mut cursor = QueryCursor::new();
-    syntax.for_each_inline_piece(text, |p| {
-        let base = p.range.start;
-        let node_text = text.get(p.range.clone()).unwrap_or_default();
-        let run = |cursor: &mut QueryCursor| query(p.tree, node_text, p.origin, cursor);
-        let piece = match memo.as_deref_mut() {
-            Some(memo) => memo.piece(node_text.as_bytes(), p.holes, || run(&mut cursor)),
-            None => Arc::new(run(&mut cursor)),
-        };
-        resolve(&piece, base, &defs, &mut out);
-    });
+    for (base, piece) in pieces {
+        resolve(piece, *base, &defs, &mut out);
+    }
     out.links.sort_by_key(|l| l.range.start);
     out
 }
@@ -228,19 +236,6 @@ fn resolve(piece: &Piece, base: usize, defs: &HashMap<&str, &str>, out: &mut Inl
         });
     }
     out.code_spans.extend(piece.code_spans.iter().map(at));
-}
-
-impl Inlines {
-    /// Moves every range by `by` (for inlines of a slice of the text).
-    pub fn shift(&mut self, by: usize) {
-        for l in &mut self.links {
-            l.range = l.range.start + by..l.range.end + by;
-            l.target_range = l.target_range.start + by..l.target_range.end + by;
-        }
-        for c in &mut self.code_spans {
-            *c = c.start + by..c.end + by;
-        }
-    }
 }
 
 fn strip_brackets(s: &str) -> String {

@@ -6,6 +6,7 @@
 
 mod blocks;
 mod conference;
+pub mod cuts;
 mod inline;
 mod memo;
 pub mod names;
@@ -18,13 +19,14 @@ pub use memo::Memo;
 pub use talks::{is_talk_url, title_key, visible_title};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::model::{
     FileModel, Heading, LibraryMention, LibraryVia, Link, LinkDefinition, LinkKind, Suppression,
     TextRange,
 };
 use crate::syntax::Syntax;
-use blocks::BlockKind;
+use blocks::{BlockKind, Outline};
 
 /// Builds the model of a file. `file_name` is used when the text names no
 /// conference (`pycon-2017.md`).
@@ -51,22 +53,79 @@ pub fn extract_with(
     model
 }
 
+/// The model of a note read from disk: parsed in pieces of at least
+/// [`PIECE`] bytes when it is larger than that (see [`cuts`]), so that
+/// the trees of one piece at a time are held. The same model as one parse.
+pub fn extract_from_disk(text: &str, file_name: Option<&str>) -> FileModel {
+    extract_in_pieces(text, file_name, PIECE)
+}
+
+/// A note read from disk is cut, if it can be, into pieces of at least this
+/// many bytes: each piece's block tree then holds ~2 MB at most.
+pub const PIECE: usize = 32 * 1024;
+
+/// [`extract_from_disk`] with pieces of at least `min_piece` bytes (tests
+/// cut at every place [`cuts::cuts`] allows).
+pub fn extract_in_pieces(text: &str, file_name: Option<&str>, min_piece: usize) -> FileModel {
+    let cuts = if text.len() > min_piece {
+        cuts::cuts(text, min_piece)
+    } else {
+        Vec::new()
+    };
+    let mut reading = Reading::default();
+    let mut start = 0;
+    for end in cuts.into_iter().chain([text.len()]) {
+        let piece = &text[start..end];
+        let syntax = Syntax::parse_block_only(piece);
+        let mut part = read(piece, &syntax, None, end == text.len());
+        drop(syntax);
+        part.outline.shift(start);
+        reading.outline.blocks.extend(part.outline.blocks);
+        reading
+            .outline
+            .link_definitions
+            .extend(part.outline.link_definitions);
+        reading
+            .pieces
+            .extend(part.pieces.into_iter().map(|(at, p)| (at + start, p)));
+        start = end;
+    }
+    build(text, reading, file_name, None)
+}
+
+/// What the model is built from: the blocks, and the inline trees' pieces
+/// with their references not yet resolved (a note read in pieces knows
+/// its link definitions only at the end).
+#[derive(Default)]
+struct Reading {
+    outline: Outline,
+    pieces: Vec<(usize, Arc<inline::Piece>)>,
+}
+
 fn extract_model(
     text: &str,
     syntax: &Syntax,
     file_name: Option<&str>,
     mut memo: Option<&mut Memo>,
 ) -> FileModel {
+    let reading = read(text, syntax, memo.as_deref_mut(), true);
+    build(text, reading, file_name, memo)
+}
+
+/// Reads the outline and the inline pieces of one parse of `text`, the
+/// whole note or, when not `last`, a piece before a cut: a fence that
+/// reaches the end of such a piece was opened in a list item or a quote
+/// that the heading after the cut ends (see [`cuts`]), not left open.
+fn read(text: &str, syntax: &Syntax, mut memo: Option<&mut Memo>, last: bool) -> Reading {
     let mut outline = match memo.as_deref_mut() {
         Some(m) => m.outline(syntax, text),
         None => blocks::outline(syntax, text),
     };
-    let mut model = FileModel::default();
+    let mut pieces = inline::pieces(syntax, text, memo.as_deref_mut());
 
     // A fence left open swallows the rest of the file: read what follows it
     // as the notes it is.
-    let mut tail: Option<(Syntax, usize)> = None;
-    if let Some(from) = outline.unclosed_fence {
+    if let Some(from) = outline.unclosed_fence.take().filter(|_| last) {
         let sub = Syntax::parse_block_only(&text[from..]);
         let mut rest = blocks::outline(&sub, &text[from..]);
         rest.shift(from);
@@ -77,8 +136,21 @@ fn extract_model(
         });
         outline.blocks.extend(rest.blocks);
         outline.link_definitions.extend(rest.link_definitions);
-        tail = Some((sub, from));
+        let more = inline::pieces(&sub, &text[from..], memo);
+        pieces.extend(more.into_iter().map(|(at, p)| (at + from, p)));
     }
+    Reading { outline, pieces }
+}
+
+/// The model of `text` from what [`read`] (once, or once per piece) found.
+fn build(
+    text: &str,
+    reading: Reading,
+    file_name: Option<&str>,
+    memo: Option<&mut Memo>,
+) -> FileModel {
+    let Reading { outline, pieces } = reading;
+    let mut model = FileModel::default();
 
     // Link definitions first: reference links resolve against them.
     let mut defs: Vec<(String, String)> = Vec::new();
@@ -92,13 +164,8 @@ fn extract_model(
             range: range.clone(),
         });
     }
-    let mut inlines = inline::collect(syntax, text, &defs, memo.as_deref_mut());
-    if let Some((sub, from)) = &tail {
-        let mut more = inline::collect(sub, &text[*from..], &defs, memo.as_deref_mut());
-        more.shift(*from);
-        inlines.links.extend(more.links);
-        inlines.code_spans.extend(more.code_spans);
-    }
+    let inlines = inline::resolve_all(&pieces, &defs);
+    drop(pieces);
     model.links = inlines.links;
 
     for b in &outline.blocks {

@@ -215,10 +215,11 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
     let (files, cached): (Vec<PathBuf>, HashMap<_, _>) = tokio::task::spawn_blocking(move || {
         let ignore = s.settings().ignore_matcher();
         let stop = || walk_run.is_cancelled();
-        let files = walk_roots
+        let mut files: Vec<PathBuf> = walk_roots
             .iter()
             .flat_map(|r| discover::notes_in_until(r, &ignore, &stop))
             .collect();
+        discover::largest_last(&mut files);
         let cached = if use_cache {
             load_caches(&walk_roots)
         } else {
@@ -270,6 +271,7 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
                 // An open note whose buffer holds what is on disk (just
                 // opened): its model is the disk version's.
                 let model = hit.or_else(|| {
+                    s.wait_until_opened(&url);
                     s.is_open(&url)
                         .then(|| s.workspace.get(&url))
                         .flatten()

@@ -2,10 +2,11 @@
 //! the PEP index. Edits are applied here synchronously, under a plain mutex,
 //! so that they happen in arrival order (see ARCHITECTURE.md).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use url::Url;
 
@@ -42,6 +43,11 @@ pub struct State {
     /// (or matched in the index cache): what the index cache keeps for them,
     /// since their buffers are not what is on disk.
     pub shadowed: Mutex<HashMap<Url, Arc<NoteFile>>>,
+    /// Documents being opened (parsed, not yet in `docs`), and the signal
+    /// that one was: indexing waits for such a note instead of parsing it
+    /// a second time (see [`State::wait_until_opened`]).
+    opening: Mutex<HashSet<Url>>,
+    opened: Condvar,
     /// Catalog speakers and installed distributions (see `Extras`).
     pub extras: RwLock<Arc<Extras>>,
     /// Conference catalogs, PyPI projects, the PEP index's status.
@@ -67,6 +73,8 @@ impl State {
             indexing: Default::default(),
             index_cache: Default::default(),
             shadowed: Mutex::new(HashMap::new()),
+            opening: Mutex::new(HashSet::new()),
+            opened: Condvar::new(),
             extras: RwLock::new(Arc::default()),
             catalogs: RwLock::new(Catalogs::default()),
             pep_refresh: Mutex::new((false, None)),
@@ -92,6 +100,7 @@ impl State {
 
     /// Opens a document: the buffer becomes the truth for that URL.
     pub fn open(&self, url: Url, text: &str, version: i32) {
+        let _opening = self.begin_opening(&url);
         let mut doc = Document::new(text, version);
         let file = if doc.is_analysed() {
             let (syntax, memo) = doc.syntax_and_memo();
@@ -105,6 +114,36 @@ impl State {
         }
         lock(&self.docs).insert(url, doc);
         self.workspace.insert(file);
+    }
+
+    /// Marks `url` as being opened until the guard is dropped (also when
+    /// the parse panics).
+    fn begin_opening(&self, url: &Url) -> Opening<'_> {
+        lock(&self.opening).insert(url.clone());
+        Opening {
+            state: self,
+            url: url.clone(),
+        }
+    }
+
+    /// Returns once `url` is not being opened (at most a few seconds: a
+    /// stuck open must not stall indexing). A note the editor opens as the
+    /// session starts is parsed by `open` while indexing may reach it; its
+    /// model is then the buffer's, and a second parse would hold another
+    /// set of trees (~12 MB for a 200 KB note) at the same time.
+    pub fn wait_until_opened(&self, url: &Url) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut opening = lock(&self.opening);
+        while opening.contains(url) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            opening = match self.opened.wait_timeout(opening, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
     }
 
     /// Applies changes to an open document and re-extracts its model.
@@ -396,6 +435,19 @@ struct KeptIndex {
     candidates: Arc<crate::rules::NoteCandidates>,
 }
 
+/// A document being opened; see [`State::begin_opening`].
+struct Opening<'s> {
+    state: &'s State,
+    url: Url,
+}
+
+impl Drop for Opening<'_> {
+    fn drop(&mut self) {
+        lock(&self.state.opening).remove(&self.url);
+        self.state.opened.notify_all();
+    }
+}
+
 /// A poisoned lock means a panic elsewhere; the data is still usable.
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -404,6 +456,32 @@ pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Indexing waits for a note being opened, then finds it open.
+    #[test]
+    fn waiting_for_a_note_being_opened_ends_when_it_is_open() {
+        let state = Arc::new(State::new(None));
+        let url = Url::parse("file:///ws/a.md").unwrap();
+        let opening = state.begin_opening(&url);
+        let waiter = {
+            let (state, url) = (state.clone(), url.clone());
+            std::thread::spawn(move || {
+                state.wait_until_opened(&url);
+                Instant::now()
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        let released = Instant::now();
+        drop(opening);
+        assert!(
+            waiter.join().unwrap() >= released,
+            "returned while the note was being opened"
+        );
+        // Nothing being opened: no wait.
+        let t = Instant::now();
+        state.wait_until_opened(&url);
+        assert!(t.elapsed() < Duration::from_secs(1));
+    }
 
     /// A request's snapshot taken between an edit and the next diagnostics
     /// run must not hide the edited file from that run.

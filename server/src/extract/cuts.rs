@@ -1,0 +1,333 @@
+//! Where a note can be cut into pieces that tree-sitter-md parses one
+//! after another, each piece's trees freed before the next is parsed.
+//!
+//! A block tree costs about 60 bytes per byte of text (tree-sitter-md's
+//! block grammar makes a node per word): a 200 KB note read from disk held
+//! a 12 MB tree while it was read, next to the trees of the note open in
+//! the editor. Cut at its top-level headings, it holds one piece's tree at a
+//! time. The cut must not change the model: a piece's outline, shifted to
+//! where the piece starts, must be the whole note's outline there. So a cut
+//! is made only before a line that ends every open block in any reading of
+//! the note, and every `section` before it:
+//!
+//! * an ATX heading (`#` to `######`, then a space, a tab or the line's end)
+//!   at column 0, after a blank line: a column-0 line after a blank line
+//!   ends every list and block quote (a heading is never a lazy
+//!   continuation), and a blank line has ended any paragraph, table or
+//!   type-6/7 HTML block;
+//! * outside a fence, a type 1–5 HTML block and front matter (they span
+//!   blank lines), tracked line by line as CommonMark opens and closes them;
+//!   one opened with an indent may be inside a list item, where the next
+//!   column-0 line ends it, or at the top level, where it does not: at
+//!   such a line the note is not cut any further;
+//! * of a level no deeper than any ATX heading before it, so that the
+//!   sections of the headings before it end where it starts (tree-sitter-md
+//!   ends a section at the next ATX heading of the same or a higher level;
+//!   setext headings open and close none, see `setext_headings_close_no_section`).
+//!
+//! A note whose last line has no line ending is not cut: tree-sitter-md
+//! recovers from a heading or a fence at the end of the text differently
+//! at the start of a text (an `ERROR` root) and after other blocks (a
+//! `MISSING` line ending), so its last piece could read differently.
+//!
+//! Anything unclear keeps the note whole: fewer cuts only cost memory.
+//! `tests/document_props.rs` checks that the model of a note read in
+//! pieces equals the model of one parse.
+
+/// The offsets (line starts, increasing, none at 0) where pieces start,
+/// each piece at least `min_piece` bytes long except the last.
+pub fn cuts(text: &str, min_piece: usize) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    if !text.ends_with('\n') {
+        return cuts;
+    }
+    let mut open = Open::None;
+    let mut previous_blank = false;
+    // The highest heading level (smallest number) seen so far.
+    let mut top_level = u8::MAX;
+    let mut piece_start = 0;
+    let mut at = 0;
+    let mut first = true;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let mut line = line.trim_end_matches(['\n', '\r']);
+        if first {
+            first = false;
+            // A byte order mark is not part of the first line's markdown.
+            line = line.strip_prefix('\u{feff}').unwrap_or(line);
+            if let Some(marker) = front_matter(line) {
+                open = Open::FrontMatter(marker);
+                continue;
+            }
+        }
+        let column_0 = !line.is_empty() && !line.starts_with([' ', '\t']);
+        match open {
+            Open::Fence { indented: true, .. } | Open::Html { indented: true, .. } if column_0 => {
+                return cuts;
+            }
+            Open::FrontMatter(marker) => {
+                if line.trim_end() == marker {
+                    open = Open::None;
+                }
+                previous_blank = false;
+                continue;
+            }
+            Open::Fence { mark, len, .. } => {
+                if closes_fence(line, mark, len) {
+                    open = Open::None;
+                }
+                previous_blank = false;
+                continue;
+            }
+            Open::Html { end, .. } => {
+                if contains_end(line, end) {
+                    open = Open::None;
+                }
+                previous_blank = false;
+                continue;
+            }
+            Open::None => {}
+        }
+        let blank = line.trim().is_empty();
+        if let Some((indent, rest)) = block_start(line) {
+            if let Some(level) = atx_level(rest) {
+                if indent == 0
+                    && previous_blank
+                    && level <= top_level
+                    && start > 0
+                    && start - piece_start >= min_piece
+                {
+                    cuts.push(start);
+                    piece_start = start;
+                }
+                top_level = top_level.min(level);
+            } else if let Some((mark, len)) = opens_fence(rest) {
+                open = Open::Fence {
+                    mark,
+                    len,
+                    indented: indent > 0,
+                };
+            } else if let Some((opener, end)) = opens_html(rest) {
+                if !contains_end(&rest[opener..], end) {
+                    open = Open::Html {
+                        end,
+                        indented: indent > 0,
+                    };
+                }
+            }
+        }
+        previous_blank = blank;
+    }
+    cuts
+}
+
+/// The block-level construct a cut must not fall inside of.
+#[derive(Clone, Copy)]
+enum Open {
+    None,
+    FrontMatter(&'static str),
+    /// `indented`: opened after one to three spaces.
+    Fence {
+        mark: u8,
+        len: usize,
+        indented: bool,
+    },
+    Html {
+        end: HtmlEnd,
+        indented: bool,
+    },
+}
+
+/// What ends a type 1–5 HTML block: a line that contains one of these.
+#[derive(Clone, Copy)]
+enum HtmlEnd {
+    Any(&'static [&'static str]),
+}
+
+/// `---` or `+++` alone on the first line opens YAML or TOML front matter,
+/// closed by the same line.
+fn front_matter(line: &str) -> Option<&'static str> {
+    match line.trim_end() {
+        "---" => Some("---"),
+        "+++" => Some("+++"),
+        _ => None,
+    }
+}
+
+/// A line indented at most three spaces (no tab: a tab reaches column 4):
+/// its indent and the rest.
+fn block_start(line: &str) -> Option<(usize, &str)> {
+    let indent = line.bytes().take_while(|&b| b == b' ').count();
+    (indent <= 3 && !line[indent..].starts_with('\t')).then(|| (indent, &line[indent..]))
+}
+
+fn atx_level(rest: &str) -> Option<u8> {
+    let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+    let after = rest.as_bytes().get(hashes);
+    ((1..=6).contains(&hashes) && matches!(after, None | Some(b' ' | b'\t')))
+        .then_some(hashes as u8)
+}
+
+/// Three or more backticks (with no backtick in the info string after
+/// them) or three or more tildes: the fence character and its count.
+fn opens_fence(rest: &str) -> Option<(u8, usize)> {
+    let mark = *rest.as_bytes().first()?;
+    if mark != b'`' && mark != b'~' {
+        return None;
+    }
+    let len = rest.bytes().take_while(|&b| b == mark).count();
+    if len < 3 || (mark == b'`' && rest[len..].contains('`')) {
+        return None;
+    }
+    Some((mark, len))
+}
+
+/// At most three spaces, at least `len` fence characters, then only
+/// spaces and tabs.
+fn closes_fence(line: &str, mark: u8, len: usize) -> bool {
+    let Some((_, rest)) = block_start(line) else {
+        return false;
+    };
+    let count = rest.bytes().take_while(|&b| b == mark).count();
+    count >= len && rest[count..].trim().is_empty()
+}
+
+/// The start of a type 1–5 HTML block: the opener's length and what ends
+/// the block.
+fn opens_html(rest: &str) -> Option<(usize, HtmlEnd)> {
+    const RAW: &[&str] = &["</script>", "</pre>", "</style>", "</textarea>"];
+    // Bytes: the line may go on with any character.
+    let lower = rest.as_bytes()[..rest.len().min(10)].to_ascii_lowercase();
+    for tag in ["<script", "<pre", "<style", "<textarea"] {
+        if let Some(after) = lower.strip_prefix(tag.as_bytes()) {
+            // Type 1 when the tag name ends here (`<pre>`, `<pre class`),
+            // not `<prefix>`.
+            if matches!(after.first(), None | Some(b' ' | b'\t' | b'>')) {
+                return Some((tag.len(), HtmlEnd::Any(RAW)));
+            }
+        }
+    }
+    let table: [(&str, &'static [&'static str]); 3] =
+        [("<!--", &["-->"]), ("<![CDATA[", &["]]>"]), ("<?", &["?>"])];
+    for (opener, end) in table {
+        if rest.starts_with(opener) {
+            return Some((opener.len(), HtmlEnd::Any(end)));
+        }
+    }
+    // Type 4 (`<!DOCTYPE`): tree-sitter-md does not end it where
+    // CommonMark does (not at `?>`, nor at a `>` on its first line), so it
+    // is taken to run to the end: rare in notes, and only cuts are lost.
+    if rest.starts_with("<!") && rest.as_bytes().get(2).is_some_and(u8::is_ascii_alphabetic) {
+        return Some((2, HtmlEnd::Any(&[])));
+    }
+    None
+}
+
+/// Whether `line` holds an end of the HTML block (type 1's end tags in any
+/// case). The block's first line is searched after its opener only: a
+/// block kept open longer than CommonMark keeps it only loses cuts.
+fn contains_end(line: &str, end: HtmlEnd) -> bool {
+    let HtmlEnd::Any(ends) = end;
+    let lower = line.to_ascii_lowercase();
+    ends.iter().any(|e| lower.contains(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        let mut at = 0;
+        let mut out = Vec::new();
+        for cut in cuts(text, 0).into_iter().chain([text.len()]) {
+            out.push(&text[at..cut]);
+            at = cut;
+        }
+        out
+    }
+
+    #[test]
+    fn cuts_before_top_level_headings_after_a_blank_line() {
+        let text = "# A (Ann)\n\n* note\n\n# B (Bo)\ntext\n# C\n\n## D\n\n# E\n";
+        assert_eq!(
+            pieces(text),
+            // `## D` is inside `# C`'s section; `# C` has no blank line before.
+            [
+                "# A (Ann)\n\n* note\n\n",
+                "# B (Bo)\ntext\n# C\n\n## D\n\n",
+                "# E\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deeper_heading_is_not_cut_after_a_higher_one() {
+        // `## B` is inside `# PyCon`'s section.
+        let text = "# PyCon\n\n## A\n\nx\n\n## B\n\n# Other\n";
+        assert_eq!(
+            pieces(text),
+            ["# PyCon\n\n## A\n\nx\n\n## B\n\n", "# Other\n"]
+        );
+        // Before any heading, a level-2 heading may be cut before.
+        assert_eq!(pieces("x\n\n## A\n\n## B\n").len(), 3);
+    }
+
+    #[test]
+    fn no_cut_inside_fences_html_blocks_or_front_matter() {
+        for text in [
+            "x\n\n```\n\n# not a heading\n```\n",
+            "x\n\n~~~~\n~~~\n\n# not a heading\n~~~~\n",
+            "x\n\n  ```py\n\n# not a heading\n",
+            // In a list item, the fence ends at `# y`, and the next one is
+            // left open: no cut from the ambiguous line on.
+            "- a\n\n  ```\n\n# y\n```\n\n# not a heading\n",
+            "- a\n\n  <!--\n\n# y\n<!--\n\n# not a heading\n",
+            "x\n\n<!-- a\n\n# not a heading\n-->\n",
+            "x\n\n<PRE>\n\n# not a heading\n</pre>\n",
+            "x\n\n<?php\n\n# not a heading\n?>\n",
+            "x\n\n<![CDATA[é\n\n# not a heading\n]]>\n",
+            "x\n\n<textarea>é\n\n# not a heading\n</TEXTAREA>\n",
+            "x\n\n<!DOCTYPE\n\n# not a heading\n>\n",
+            "x\n\n<!DOCTYPE html>\n\n# not a heading in tree-sitter-md\n",
+            "---\ntitle: x\n\n# not a heading\n---\n",
+            "x\n\n    # indented code\n",
+            "x\n\n\t# indented code\n",
+            "x\n# no blank line before\n",
+            "x\n\n#hashtag\n",
+            "x\n\n# no line ending",
+        ] {
+            assert_eq!(pieces(text), [text], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fences_and_html_blocks_close() {
+        let text = "```\n# code\n```\n\n# A\n\n<!-- c -->\n\n# B\n\n<pre>\n</pre>\n\n# C\n";
+        assert_eq!(pieces(text).len(), 4);
+        // A backtick in the info string: inline code, not a fence.
+        assert_eq!(pieces("``` a`b\n\n# A\n").len(), 2);
+        // A closing fence needs as many marks.
+        assert_eq!(pieces("````\n```\n\n# A\n").len(), 1);
+    }
+
+    #[test]
+    fn pieces_are_at_least_min_piece_long() {
+        let text = "# A\n\nx\n\n# B\n\nx\n\n# C\n\nx\n\n# D\n";
+        assert_eq!(cuts(text, 0), [8, 16, 24]);
+        assert_eq!(cuts(text, 9), [16]);
+        assert_eq!(cuts(text, 100), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_heading() {
+        // `## B` is in the section of `# A`.
+        assert_eq!(cuts("\u{feff}# A\n\n## B\n\n# C\n", 0), [14]);
+    }
+
+    #[test]
+    fn crlf_lines_are_read_like_lf_lines() {
+        let text = "# A\r\n\r\nx\r\n\r\n# B\r\n";
+        assert_eq!(pieces(text), ["# A\r\n\r\nx\r\n\r\n", "# B\r\n"]);
+    }
+}
