@@ -79,16 +79,6 @@ fn files_in(root: &Path, ignore: &GlobSet, exts: &[&str], stop: &dyn Fn() -> boo
     out
 }
 
-/// Orders `files` from the smallest to the largest (by path among equals),
-/// the order indexing reads them in. A note the editor opens as the session
-/// starts is then open by the time indexing reaches it, so its model comes
-/// from the buffer instead of a second parse whose trees (~12 MB for a
-/// 200 KB note) would be held next to the open document's. A file that
-/// cannot be read sorts first (it costs nothing).
-pub fn largest_last(files: &mut [PathBuf]) {
-    files.sort_by_cached_key(|p| (std::fs::metadata(p).map_or(0, |m| m.len()), p.clone()));
-}
-
 /// The largest notes file read from disk (4 MiB; notes are a few KiB).
 /// A bigger file is reported, not read: a stray 200 MB log named `.md`
 /// must not stall indexing or take the memory. Documents the editor opens
@@ -194,25 +184,6 @@ impl std::fmt::Display for ReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn largest_last_orders_by_size_then_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for (name, size) in [("a.md", 300), ("b.md", 10), ("c.md", 300), ("d.md", 20)] {
-            std::fs::write(root.join(name), "x".repeat(size)).unwrap();
-        }
-        let mut files: Vec<PathBuf> = ["a.md", "b.md", "c.md", "d.md", "gone.md"]
-            .iter()
-            .map(|n| root.join(n))
-            .collect();
-        largest_last(&mut files);
-        let names: Vec<_> = files
-            .iter()
-            .map(|p| p.file_name().unwrap().to_owned())
-            .collect();
-        assert_eq!(names, ["gone.md", "b.md", "d.md", "a.md", "c.md"]);
-    }
 
     #[test]
     fn finds_notes_and_skips_the_rest() {

@@ -215,11 +215,10 @@ pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) 
     let (files, cached): (Vec<PathBuf>, HashMap<_, _>) = tokio::task::spawn_blocking(move || {
         let ignore = s.settings().ignore_matcher();
         let stop = || walk_run.is_cancelled();
-        let mut files: Vec<PathBuf> = walk_roots
+        let files = walk_roots
             .iter()
             .flat_map(|r| discover::notes_in_until(r, &ignore, &stop))
             .collect();
-        discover::largest_last(&mut files);
         let cached = if use_cache {
             load_caches(&walk_roots)
         } else {
