@@ -376,6 +376,7 @@ const LINE_ENDS: &[&str] = &[
     "-->",
     "é",
     "[a]",
+    "[a\0",
 ];
 
 fn lines_text() -> impl Strategy<Value = String> {

@@ -8,7 +8,9 @@
 //! - every range the model or a finding holds is inside its text and on
 //!   char boundaries (so converting it to a position cannot go wrong);
 //! - the rules ask the file system only about paths inside the workspace
-//!   (a link to `../../../etc/passwd` is judged without a look at it).
+//!   (a link to `../../../etc/passwd` is judged without a look at it);
+//! - a note read in pieces (cut wherever `extract::cuts` allows) has the
+//!   model of one parse.
 #![no_main]
 
 use std::path::{Path, PathBuf};
@@ -17,10 +19,12 @@ use std::sync::Arc;
 use libfuzzer_sys::fuzz_target;
 use talknotes_ls::analysis::Snapshot;
 use talknotes_ls::config::Settings;
+use talknotes_ls::extract::{extract, extract_in_pieces};
 use talknotes_ls::index::NoteFile;
 use talknotes_ls::model::TextRange;
 use talknotes_ls::pep_index::PepIndex;
 use talknotes_ls::rules::FileSystem;
+use talknotes_ls::syntax::Syntax;
 
 const ROOT: &str = "/fuzz/notes";
 
@@ -152,6 +156,15 @@ fuzz_target!(|data: &[u8]| {
             String::from_utf8_lossy(b).into_owned(),
         ),
     ];
+    for (name, text) in &texts {
+        let whole = extract(text, &Syntax::parse(text), Some(name));
+        assert_eq!(
+            extract_in_pieces(text, Some(name), 0),
+            whole,
+            "read in pieces at {:?}",
+            talknotes_ls::extract::cuts::cuts(text, 0)
+        );
+    }
     let (snapshot, files) = analyse_all(&texts, &peps);
     for file in &files {
         let text = &*file.text();

@@ -30,6 +30,10 @@
 //! at the start of a text (an `ERROR` root) and after other blocks (a
 //! `MISSING` line ending), so its last piece could read differently.
 //!
+//! Nor is a note holding a NUL byte: tree-sitter reads it as the end of
+//! the input, and its recovery then reads blocks across blank lines and
+//! headings (found by the `extract` fuzz target).
+//!
 //! Anything unclear keeps the note whole: fewer cuts only cost memory.
 //! `tests/document_props.rs` checks that the model of a note read in
 //! pieces equals the model of one parse.
@@ -38,7 +42,7 @@
 /// each piece at least `min_piece` bytes long except the last.
 pub fn cuts(text: &str, min_piece: usize) -> Vec<usize> {
     let mut cuts = Vec::new();
-    if !text.ends_with('\n') {
+    if !text.ends_with('\n') || text.contains('\0') {
         return cuts;
     }
     let mut open = Open::None;
@@ -296,6 +300,7 @@ mod tests {
             "x\n# no blank line before\n",
             "x\n\n#hashtag\n",
             "x\n\n# no line ending",
+            "x\0\n\n# a NUL byte\n",
         ] {
             assert_eq!(pieces(text), [text], "{text:?}");
         }
