@@ -24,6 +24,12 @@
 //!   so [`Syntax::dump`] of an incrementally
 //!   maintained `Syntax` equals that of a fresh [`Syntax::parse`] (checked by
 //!   `tests/document_props.rs`).
+//! * an open document keeps no inline tree at all, only the list of its
+//!   inline nodes (range and holes), maintained through edits exactly as
+//!   the kept trees are ([`Syntax::parse_on_demand`]): its extraction
+//!   memoises each node's links by the node's bytes, so it asks for the
+//!   trees of the nodes an edit changed, which are parsed then and freed
+//!   after (the inline trees were ~5.5 MB of a 200 KB note's 17.5);
 //! * an inline node whose bytes hold none of `[`, `<` and `` ` `` is not
 //!   parsed at all: without them the inline grammar makes no link,
 //!   autolink or code span, which is all the product reads from inline
@@ -55,9 +61,10 @@ use std::sync::{mpsc, Arc, LazyLock};
 use ropey::Rope;
 use tree_sitter::{InputEdit, Node, Parser, Range, Tree, TreeCursor};
 
-/// A parsed markdown document: the block tree plus one inline tree per
+/// A parsed markdown document: the block tree plus, per
 /// `inline`/`pipe_table_cell` node that may hold a link or a code span
-/// ([`may_hold_links`]), keyed by the node's byte range.
+/// ([`may_hold_links`]), keyed by the node's byte range, its inline tree
+/// or (see [`Mode`]) what to parse it from when it is read.
 ///
 /// `Send + Sync` (it only holds trees); the parsers live in a thread-local.
 #[derive(Clone, Debug)]
@@ -67,9 +74,8 @@ pub struct Syntax {
     /// (the ranges do not overlap). A sorted vector, not a map: an edit
     /// keeps nearly all of them in order and merges in the few it parsed.
     inlines: Vec<((usize, usize), Inline)>,
-    /// A [`Syntax::parse_block_only`] parse: `inlines` is empty and
-    /// [`Syntax::for_each_inline_piece`] parses each inline node when read.
-    lazy: bool,
+    /// Which inline trees are kept.
+    mode: Mode,
     /// Unique to this parse state (each parse and edit makes a new one).
     id: u64,
     /// How `edit_many` came here from the state `step.from`.
@@ -117,11 +123,29 @@ fn next_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+/// What a [`Syntax`] keeps of the inline level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Every inline tree, parsed up front ([`Syntax::parse`]).
+    Kept,
+    /// The list of inline nodes (range and holes), no tree: a tree is
+    /// parsed when read and freed after ([`Syntax::parse_on_demand`], an
+    /// open document: its extraction memoises each node's links by the
+    /// node's bytes, so after an edit it reads the trees of the few nodes
+    /// whose bytes changed, and keeping the others' trees was ~5.5 MB for
+    /// a 200 KB note).
+    OnDemand,
+    /// Nothing: the inline nodes are found and parsed when read
+    /// ([`Syntax::parse_block_only`], a one-shot analysis).
+    Unlisted,
+}
+
 #[derive(Clone, Debug)]
 struct Inline {
     /// Positioned where the node was when parsed, or when `shift` was last
-    /// applied: an edit before the node only adds to `shift`.
-    tree: Tree,
+    /// applied: an edit before the node only adds to `shift`. None in
+    /// [`Mode::OnDemand`].
+    tree: Option<Tree>,
     /// The node's named children excluded from the inline parse, as byte
     /// ranges relative to the node's start (usually none; a paragraph in a
     /// list item or block quote excludes its `block_continuation`s).
@@ -130,19 +154,44 @@ struct Inline {
     shift: Shift,
 }
 
-/// One inline tree, as [`Syntax::inline_pieces`] gives it.
+/// One inline node, as [`Syntax::for_each_inline_piece`] gives it: what
+/// its inline tree is a function of, and the tree when asked for.
 pub struct InlinePiece<'a> {
     /// The inline node's byte range in the text now.
     pub range: ByteRange<usize>,
-    /// Its tree, whose byte offsets put the node's start at `origin`: a
-    /// node of the tree is at `n.byte_range()` less `origin` in the
-    /// node's bytes.
-    pub tree: &'a Tree,
     /// Cut out of the parse, relative to the node's start.
     pub holes: &'a [(usize, usize)],
-    /// Where the tree has the node's start (the node's start now, less the
-    /// edits' pending [`Shift`]).
-    pub origin: usize,
+    tree: PieceTree<'a>,
+}
+
+enum PieceTree<'a> {
+    /// Where the tree has the node's start: the node's start now, less
+    /// the edits' pending [`Shift`].
+    Kept {
+        tree: &'a Tree,
+        origin: usize,
+    },
+    /// Parses the node in the current text (so at its current start).
+    Parse(&'a mut (dyn FnMut() -> Option<Tree> + 'a)),
+    Parsed(Option<Tree>),
+}
+
+impl InlinePiece<'_> {
+    /// The node's inline tree, and where its byte offsets put the node's
+    /// start (a node of the tree is at `n.byte_range()` less that in the
+    /// node's bytes); parsed on the first call when not kept. None if the
+    /// parse failed.
+    pub fn tree(&mut self) -> Option<(&Tree, usize)> {
+        if let PieceTree::Parse(parse) = &mut self.tree {
+            let tree = parse();
+            self.tree = PieceTree::Parsed(tree);
+        }
+        match &self.tree {
+            PieceTree::Kept { tree, origin } => Some((tree, *origin)),
+            PieceTree::Parsed(tree) => tree.as_ref().map(|t| (t, self.range.start)),
+            PieceTree::Parse(_) => None,
+        }
+    }
 }
 
 /// A move by whole bytes and rows, columns unchanged: what an edit that
@@ -164,7 +213,10 @@ impl Inline {
 
     /// Moves the node for `edit` (which ends before the node's start).
     fn edit(&mut self, edit: &InputEdit) {
-        let start_row = self.tree.root_node().start_position().row as isize + self.shift.rows;
+        let Some(tree) = &mut self.tree else {
+            return; // a listed node: its caller moves its range
+        };
+        let start_row = tree.root_node().start_position().row as isize + self.shift.rows;
         if (edit.old_end_position.row as isize) < start_row {
             self.shift.bytes += edit.new_end_byte as isize - edit.old_end_byte as isize;
             self.shift.rows +=
@@ -172,7 +224,9 @@ impl Inline {
         } else {
             // On the node's first row: columns move too.
             self.settle();
-            self.tree.edit(edit);
+            if let Some(tree) = &mut self.tree {
+                tree.edit(edit);
+            }
         }
     }
 
@@ -182,12 +236,13 @@ impl Inline {
     /// no edit reached into it.
     fn settle(&mut self) {
         let Shift { bytes, rows } = std::mem::take(&mut self.shift);
+        let Some(tree) = &mut self.tree else { return };
         if bytes == 0 && rows == 0 {
             return;
         }
         let (b0, r0) = ((-bytes).max(0) as usize, (-rows).max(0) as usize);
         let point = |row: usize| tree_sitter::Point { row, column: 0 };
-        self.tree.edit(&InputEdit {
+        tree.edit(&InputEdit {
             start_byte: 0,
             old_end_byte: b0,
             new_end_byte: b0.wrapping_add_signed(bytes),
@@ -197,8 +252,8 @@ impl Inline {
         });
     }
 
-    /// The tree with the node where it is now.
-    fn settled_tree(&self) -> Tree {
+    /// The tree with the node where it is now, if kept.
+    fn settled_tree(&self) -> Option<Tree> {
         let mut inline = self.clone();
         inline.settle();
         inline.tree
@@ -265,10 +320,9 @@ impl Parsers {
         }
     }
 
-    /// Parses the inline node starting at `base` with its included
-    /// `ranges` (see [`ranges_at`]). Callers pass only nodes that
-    /// [`may_hold_links`].
-    fn parse_inline(&mut self, text: Text, base: usize, ranges: &[Range]) -> Option<Inline> {
+    /// Parses an inline node with its included `ranges` (see
+    /// [`ranges_at`]). Callers pass only nodes that [`may_hold_links`].
+    fn parse_inline(&mut self, text: Text, ranges: &[Range]) -> Option<Tree> {
         #[cfg(test)]
         tests::INLINE_PARSES.with(|n| n.set(n.get() + 1));
         self.inline.set_included_ranges(ranges).ok()?;
@@ -278,8 +332,24 @@ impl Parsers {
         if tree.is_none() {
             self.inline.reset();
         }
+        tree
+    }
+
+    /// The entry for the inline node starting at `base` with its included
+    /// `ranges`: its tree parsed in [`Mode::Kept`], listed otherwise.
+    fn inline_entry(
+        &mut self,
+        mode: Mode,
+        text: Text,
+        base: usize,
+        ranges: &[Range],
+    ) -> Option<Inline> {
+        let tree = match mode {
+            Mode::Kept => Some(self.parse_inline(text, ranges)?),
+            Mode::OnDemand | Mode::Unlisted => None,
+        };
         Some(Inline {
-            tree: tree?,
+            tree,
             holes: holes_of(ranges, base),
             shift: Shift::default(),
         })
@@ -367,6 +437,51 @@ fn with_parsers<R>(f: impl FnOnce(&mut Parsers) -> R) -> R {
         (Ok(Some(result)), _) => result,
         (_, Some(f)) => f(&mut Parsers::new()),
         (_, None) => unreachable!("f runs at most once"),
+    }
+}
+
+/// Finds the block tree's inline nodes by byte range, asked for in
+/// document order, in one forward walk for all of them: a keystroke in a
+/// list of thousands of items asks for one or two, opening the note for
+/// all.
+struct Finder<'t> {
+    cursor: TreeCursor<'t>,
+    ranges: Vec<Range>,
+}
+
+impl<'t> Finder<'t> {
+    fn new(tree: &'t Tree) -> Finder<'t> {
+        Finder {
+            cursor: tree.walk(),
+            ranges: Vec::new(),
+        }
+    }
+
+    /// The included ranges of the `inline`/`pipe_table_cell` node at
+    /// exactly `start..end` (see [`ranges_at`]); None when there is none
+    /// at or after where the walk is.
+    fn find(&mut self, (start, end): (usize, usize)) -> Option<&[Range]> {
+        loop {
+            let node = self.cursor.node();
+            let inline = is_inline_kind(&node);
+            if inline && node.start_byte() == start && node.end_byte() == end {
+                ranges_at(&mut self.cursor, &mut self.ranges);
+                return Some(&self.ranges);
+            }
+            if node.start_byte() > start {
+                // Everything after this node in document order starts later.
+                return None;
+            }
+            let holds = node.start_byte() <= start && end <= node.end_byte();
+            if holds && !inline && self.cursor.goto_first_child() {
+                continue;
+            }
+            while !self.cursor.goto_next_sibling() {
+                if !self.cursor.goto_parent() {
+                    return None;
+                }
+            }
+        }
     }
 }
 
@@ -552,26 +667,40 @@ fn for_each_inline_node_in<'t>(
 }
 
 impl Syntax {
-    /// Parses `text` from scratch.
+    /// Parses `text` from scratch, every inline tree kept.
     pub fn parse(text: &str) -> Syntax {
-        with_parsers(|p| Self::parse_with(p, Text::Str(text)))
+        with_parsers(|p| Self::parse_with(p, Text::Str(text), Mode::Kept))
     }
 
-    /// Parses a rope from scratch, reading its chunks (no copy).
+    /// Parses a rope from scratch, reading its chunks (no copy), every
+    /// inline tree kept.
     pub fn parse_rope(rope: &Rope) -> Syntax {
-        with_parsers(|p| Self::parse_with(p, Text::Rope(rope)))
+        with_parsers(|p| Self::parse_with(p, Text::Rope(rope), Mode::Kept))
     }
 
-    fn parse_with(p: &mut Parsers, text: Text) -> Syntax {
+    /// Parses `text` from scratch keeping the block tree and the list of
+    /// inline nodes but no inline tree: [`Syntax::for_each_inline_piece`]
+    /// parses a node's tree when it is asked for. What an open document
+    /// keeps; it is edited like any other.
+    pub fn parse_on_demand(text: &str) -> Syntax {
+        with_parsers(|p| Self::parse_with(p, Text::Str(text), Mode::OnDemand))
+    }
+
+    /// [`Syntax::parse_on_demand`] of a rope.
+    pub fn parse_rope_on_demand(rope: &Rope) -> Syntax {
+        with_parsers(|p| Self::parse_with(p, Text::Rope(rope), Mode::OnDemand))
+    }
+
+    fn parse_with(p: &mut Parsers, text: Text, mode: Mode) -> Syntax {
         let block = p.parse_block_or_empty(text);
         let inlines = inline_nodes(&block, text)
             .into_iter()
-            .filter_map(|(key, ranges)| Some((key, p.parse_inline(text, key.0, &ranges)?)))
+            .filter_map(|(key, ranges)| Some((key, p.inline_entry(mode, text, key.0, &ranges)?)))
             .collect();
         Syntax {
             block,
             inlines,
-            lazy: false,
+            mode,
             id: next_id(),
             step: None,
         }
@@ -586,7 +715,7 @@ impl Syntax {
         with_parsers(|p| Syntax {
             block: p.parse_block_or_empty(Text::Str(text)),
             inlines: Vec::new(),
-            lazy: true,
+            mode: Mode::Unlisted,
             id: next_id(),
             step: None,
         })
@@ -613,7 +742,7 @@ impl Syntax {
                 && e.start_position <= e.old_end_position
                 && e.start_position <= e.new_end_position
         };
-        if self.lazy || !edits.iter().all(well_formed) {
+        if self.mode == Mode::Unlisted || !edits.iter().all(well_formed) {
             // No inline trees to carry through the edits, or not something
             // tree-sitter can be given: start over.
             *self = Self::parse_rope(rope);
@@ -624,7 +753,7 @@ impl Syntax {
                 self.block.edit(edit);
             }
             let Some(block) = p.parse_block(text, Some(&self.block)) else {
-                *self = Self::parse_with(p, text);
+                *self = Self::parse_with(p, text, self.mode);
                 return;
             };
             // Sorted, non-overlapping, in the new text's coordinates.
@@ -690,7 +819,7 @@ impl Syntax {
                         });
                     let parsed = || {
                         may_hold_links(text, ranges)
-                            .then(|| p.parse_inline(text, key.0, ranges))
+                            .then(|| p.inline_entry(self.mode, text, key.0, ranges))
                             .flatten()
                     };
                     if let Some(inline) = reused.or_else(parsed) {
@@ -699,7 +828,8 @@ impl Syntax {
                 });
             }
             let old_block = std::mem::replace(&mut self.block, block);
-            retire(std::iter::once(old_block).chain(candidates.into_iter().map(|(_, i)| i.tree)));
+            let replaced = candidates.into_iter().filter_map(|(_, i)| i.tree);
+            retire(std::iter::once(old_block).chain(replaced));
             self.inlines = merge_sorted(keep, visited);
             self.step = Some(Arc::new(Step {
                 from: self.id,
@@ -726,7 +856,7 @@ impl Syntax {
         &self.block
     }
 
-    /// The inline tree for a block-tree node of kind `inline` or
+    /// The kept inline tree for a block-tree node of kind `inline` or
     /// `pipe_table_cell`, if any.
     pub fn inline_tree(&self, inline_node: &Node) -> Option<Tree> {
         if !is_inline_kind(inline_node) {
@@ -736,61 +866,69 @@ impl Syntax {
         self.inlines
             .binary_search_by_key(&key, |(k, _)| *k)
             .ok()
-            .map(|i| self.inlines[i].1.settled_tree())
+            .and_then(|i| self.inlines[i].1.settled_tree())
     }
 
-    /// Every inline tree with its node's byte range, in document order.
+    /// Every kept inline tree with its node's byte range, in document order.
     pub fn inline_trees(&self) -> impl Iterator<Item = (ByteRange<usize>, Tree)> + '_ {
         self.inlines
             .iter()
-            .map(|((start, end), inline)| (*start..*end, inline.settled_tree()))
+            .filter_map(|((start, end), inline)| Some((*start..*end, inline.settled_tree()?)))
     }
 
-    /// Every inline tree with its node's byte range and the holes cut out
-    /// of its parse, in document order: what an inline tree is a function
-    /// of, with the node's bytes. The trees are not moved to where the
-    /// nodes are now (see [`InlinePiece::origin`]).
-    pub fn inline_pieces(&self) -> impl Iterator<Item = InlinePiece<'_>> + '_ {
-        self.inlines
-            .iter()
-            .map(|((start, end), inline)| InlinePiece {
-                range: *start..*end,
-                tree: &inline.tree,
-                holes: &inline.holes,
-                origin: inline.origin(*start),
-            })
-    }
-
-    /// Calls `f` on every inline tree, in document order, as
-    /// [`Syntax::inline_pieces`] gives them; for a
-    /// [`Syntax::parse_block_only`] parse of `text`, each tree is parsed for
-    /// the call and freed after it. The pieces are the same either way.
+    /// Calls `f` on every inline node that may hold links, in document
+    /// order, with its byte range and the holes cut out of its parse: what
+    /// its inline tree is a function of, with the node's bytes (`text`,
+    /// the text this syntax is of). [`InlinePiece::tree`] gives the kept
+    /// tree, or parses it and frees it after the call; a node whose parse
+    /// fails has no tree. The pieces are the same in every mode.
     pub fn for_each_inline_piece(&self, text: &str, mut f: impl FnMut(InlinePiece<'_>)) {
-        if !self.lazy {
-            self.inline_pieces().for_each(f);
-            return;
-        }
         let text = Text::Str(text);
-        let nodes = inline_nodes(&self.block, text);
-        with_parsers(|p| {
-            for ((start, end), ranges) in &nodes {
-                if let Some(inline) = p.parse_inline(text, *start, ranges) {
+        match self.mode {
+            Mode::Kept => {
+                for ((start, end), inline) in &self.inlines {
+                    let Some(tree) = &inline.tree else { continue };
                     f(InlinePiece {
                         range: *start..*end,
-                        tree: &inline.tree,
                         holes: &inline.holes,
-                        origin: inline.origin(*start),
+                        tree: PieceTree::Kept {
+                            tree,
+                            origin: inline.origin(*start),
+                        },
                     });
                 }
             }
-        });
+            Mode::OnDemand => with_parsers(|p| {
+                let mut finder = Finder::new(&self.block);
+                for ((start, end), inline) in &self.inlines {
+                    let mut parse = || p.parse_inline(text, finder.find((*start, *end))?);
+                    f(InlinePiece {
+                        range: *start..*end,
+                        holes: &inline.holes,
+                        tree: PieceTree::Parse(&mut parse),
+                    });
+                }
+            }),
+            Mode::Unlisted => with_parsers(|p| {
+                for ((start, end), ranges) in inline_nodes(&self.block, text) {
+                    let mut parse = || p.parse_inline(text, &ranges);
+                    f(InlinePiece {
+                        range: start..end,
+                        holes: &holes_of(&ranges, start),
+                        tree: PieceTree::Parse(&mut parse),
+                    });
+                }
+            }),
+        }
     }
 
     /// A canonical text dump for tests: every node of the block tree (kind,
-    /// field, byte range, points), then every inline tree the same way with
-    /// its node's byte range. More thorough than s-expressions, which leave
-    /// out positions.
-    pub fn dump(&self) -> String {
+    /// field, byte range, points), then every listed inline node's tree
+    /// the same way with its node's byte range (parsed from `text`, the
+    /// text this syntax is of, when not kept: so the dump of a
+    /// [`Syntax::parse_on_demand`] equals that of a [`Syntax::parse`]).
+    /// More thorough than s-expressions, which leave out positions.
+    pub fn dump(&self, text: &str) -> String {
         let mut out = String::new();
         let mut count = 0;
         for_each_inline_node(&self.block, |_, _| count += 1);
@@ -800,9 +938,17 @@ impl Syntax {
             self.inlines.len()
         );
         dump_tree(&mut out, &self.block);
+        let mut finder = Finder::new(&self.block);
         for ((start, end), inline) in &self.inlines {
             let _ = writeln!(out, "inline {start}..{end} holes {:?}", inline.holes);
-            dump_tree(&mut out, &inline.settled_tree());
+            let tree = inline.settled_tree().or_else(|| {
+                let ranges = finder.find((*start, *end))?;
+                with_parsers(|p| p.parse_inline(Text::Str(text), ranges))
+            });
+            match tree {
+                Some(tree) => dump_tree(&mut out, &tree),
+                None => out.push_str("  (no tree)\n"),
+            }
         }
         out
     }
@@ -945,10 +1091,14 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             "- a\n  - b\n    - c",
             "| x |\n|--|\n| y |",
         ] {
-            assert_eq!(Syntax::parse(text).dump(), reference_dump(text), "{text:?}");
             assert_eq!(
-                Syntax::parse_rope(&Rope::from_str(text)).dump(),
-                Syntax::parse(text).dump()
+                Syntax::parse(text).dump(text),
+                reference_dump(text),
+                "{text:?}"
+            );
+            assert_eq!(
+                Syntax::parse_rope(&Rope::from_str(text)).dump(text),
+                Syntax::parse(text).dump(text)
             );
         }
     }
@@ -983,8 +1133,13 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
 
     #[test]
     fn incremental_edits_equal_fresh_parse() {
+        incremental_edits_equal_fresh_parse_from(Syntax::parse);
+        incremental_edits_equal_fresh_parse_from(Syntax::parse_on_demand);
+    }
+
+    fn incremental_edits_equal_fresh_parse_from(parse: fn(&str) -> Syntax) {
         let mut text = NOTES.to_string();
-        let mut syntax = Syntax::parse(&text);
+        let mut syntax = parse(&text);
         let steps: &[(&str, &str)] = &[
             ("Typing", "Typing!"),
             ("PyCon", "EuroPython"),
@@ -999,8 +1154,8 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             if let Some(at) = text.find(from) {
                 edit(&mut text, &mut syntax, at..at + from.len(), to);
                 assert_eq!(
-                    syntax.dump(),
-                    Syntax::parse(&text).dump(),
+                    syntax.dump(&text),
+                    Syntax::parse(&text).dump(&text),
                     "after {from:?} -> {to:?}"
                 );
             }
@@ -1017,7 +1172,11 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
                 mid..mid,
                 if i % 2 == 0 { "*" } else { "\n" },
             );
-            assert_eq!(syntax.dump(), Syntax::parse(&text).dump(), "step {i}");
+            assert_eq!(
+                syntax.dump(&text),
+                Syntax::parse(&text).dump(&text),
+                "step {i}"
+            );
         }
     }
 
@@ -1043,7 +1202,7 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             edit(&mut text, &mut syntax, at..at, insert);
             let parsed = INLINE_PARSES.with(|n| n.get()) - before;
             assert_eq!(parsed, parses, "inserting {insert:?} at {needle:?}");
-            assert_eq!(syntax.dump(), Syntax::parse(&text).dump());
+            assert_eq!(syntax.dump(&text), Syntax::parse(&text).dump(&text));
         }
         assert_eq!(syntax.inline_trees().count(), 51);
     }
@@ -1051,10 +1210,15 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
     /// What `for_each_inline_piece` gives: range, holes, origin and tree.
     fn pieces(syntax: &Syntax, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        syntax.for_each_inline_piece(text, |p| {
+        syntax.for_each_inline_piece(text, |mut p| {
             let mut tree = String::new();
-            dump_tree(&mut tree, p.tree);
-            out.push(format!("{:?} {:?} {} {tree}", p.range, p.holes, p.origin));
+            let Some(origin) = p.tree().map(|(t, origin)| {
+                dump_tree(&mut tree, t);
+                origin
+            }) else {
+                return;
+            };
+            out.push(format!("{:?} {:?} {origin} {tree}", p.range, p.holes));
         });
         out
     }
@@ -1072,13 +1236,59 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             let lazy = Syntax::parse_block_only(text);
             assert_eq!(lazy.inline_trees().count(), 0, "nothing kept");
             assert_eq!(pieces(&lazy, text), pieces(&full, text), "{text:?}");
+            let on_demand = Syntax::parse_on_demand(text);
+            assert_eq!(on_demand.inline_trees().count(), 0, "nothing kept");
+            assert_eq!(pieces(&on_demand, text), pieces(&full, text), "{text:?}");
             assert_eq!(pieces(&full, text).len(), full.inline_trees().count());
         }
         // An edit to a block-only parse starts over, with every tree kept.
         let mut text = NOTES.to_string();
         let mut syntax = Syntax::parse_block_only(&text);
         edit(&mut text, &mut syntax, 0..1, "");
-        assert_eq!(syntax.dump(), Syntax::parse(&text).dump());
+        assert_eq!(syntax.dump(&text), Syntax::parse(&text).dump(&text));
+    }
+
+    #[test]
+    fn on_demand_parses_only_the_trees_asked_for() {
+        let text = "# T (A)\n\n- see [a](b)\n- plain\n- `c`\n\n| [x] | y |\n|--|--|\n";
+        let before = INLINE_PARSES.with(|n| n.get());
+        let mut syntax = Syntax::parse_on_demand(text);
+        assert_eq!(
+            INLINE_PARSES.with(|n| n.get()),
+            before,
+            "no tree parsed up front"
+        );
+        let mut listed = Vec::new();
+        syntax.for_each_inline_piece(text, |p| listed.push(p.range));
+        assert_eq!(listed.len(), 3, "{listed:?}");
+        assert_eq!(INLINE_PARSES.with(|n| n.get()), before, "none asked for");
+        // Asking for one tree parses that one, found in the block tree
+        // after the others were passed by.
+        let mut kinds = Vec::new();
+        syntax.for_each_inline_piece(text, |mut p| {
+            if text[p.range.clone()].starts_with('`') {
+                let start = p.range.start;
+                let (tree, origin) = p.tree().unwrap();
+                assert_eq!(origin, start);
+                kinds.push(tree.root_node().child(0).unwrap().kind().to_string());
+            }
+        });
+        assert_eq!(kinds, ["code_span"]);
+        assert_eq!(INLINE_PARSES.with(|n| n.get()), before + 1);
+        // An edit lists the nodes it touches without parsing them.
+        let at = text.find("plain").unwrap();
+        let edited = format!("{}[p]{}", &text[..at], &text[at..]);
+        let edit = InputEdit {
+            start_byte: at,
+            old_end_byte: at,
+            new_end_byte: at + 3,
+            start_position: point_of(text, at),
+            old_end_position: point_of(text, at),
+            new_end_position: point_of(&edited, at + 3),
+        };
+        syntax.edit(&edit, &Rope::from_str(&edited));
+        assert_eq!(INLINE_PARSES.with(|n| n.get()), before + 1);
+        assert_eq!(syntax.dump(&edited), Syntax::parse(&edited).dump(&edited));
     }
 
     #[test]
@@ -1185,11 +1395,11 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             )]
         );
         assert_eq!(
-            Syntax::parse("> *a\n> b\n> c*\n").dump(),
+            Syntax::parse("> *a\n> b\n> c*\n").dump("> *a\n> b\n> c*\n"),
             reference_dump("> *a\n> b\n> c*\n")
         );
         assert_eq!(
-            Syntax::parse("> a\n> b\n").dump(),
+            Syntax::parse("> a\n> b\n").dump("> a\n> b\n"),
             reference_dump("> a\n> b\n")
         );
     }
@@ -1230,7 +1440,7 @@ Speaker: Jane Doe’s talk, see [slides](https://example.com/s) and PEP 484.\n\
             new_end_position: Point { row: 0, column: 0 },
         };
         syntax.edit(&bad, &Rope::from_str("*b*\n"));
-        assert_eq!(syntax.dump(), Syntax::parse("*b*\n").dump());
+        assert_eq!(syntax.dump("*b*\n"), Syntax::parse("*b*\n").dump("*b*\n"));
     }
 
     #[test]

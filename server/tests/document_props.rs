@@ -139,7 +139,7 @@ proptest! {
             prop_assert_eq!(doc.rope().to_string(), reference.clone());
             prop_assert_eq!(doc.line_index(), &LineIndex::new(&reference));
             let fresh = Syntax::parse(&reference);
-            prop_assert_eq!(doc.syntax().dump(), fresh.dump());
+            prop_assert_eq!(doc.syntax().dump(&reference), fresh.dump(&reference));
             let model = extract(&reference, &fresh, None);
             prop_assert_eq!(memo_model(&mut doc), model.clone());
             // A note read from disk: its inline trees parsed one at a time.
@@ -258,7 +258,7 @@ proptest! {
             }
             prop_assert_eq!(doc.rope().to_string(), reference.clone());
             let fresh = Syntax::parse(&reference);
-            prop_assert_eq!(doc.syntax().dump(), fresh.dump());
+            prop_assert_eq!(doc.syntax().dump(&reference), fresh.dump(&reference));
             let model = extract(&reference, &fresh, None);
             prop_assert_eq!(memo_model(&mut doc), model.clone());
             // A note read from disk: its inline trees parsed one at a time.

@@ -68,6 +68,6 @@ fuzz_target!(|input: Input| {
         assert_eq!(doc.version(), version);
         assert_eq!(doc.rope().to_string(), reference);
         assert_eq!(doc.line_index(), &LineIndex::new(&reference));
-        assert_eq!(doc.syntax().dump(), Syntax::parse(&reference).dump());
+        assert_eq!(doc.syntax().dump(&reference), Syntax::parse(&reference).dump(&reference));
     }
 });

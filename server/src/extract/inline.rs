@@ -70,14 +70,19 @@ pub fn pieces(
 ) -> Vec<(usize, Arc<Piece>)> {
     let mut out = Vec::new();
     let mut cursor = QueryCursor::new();
-    syntax.for_each_inline_piece(text, |p| {
+    syntax.for_each_inline_piece(text, |mut p| {
         let node_text = text.get(p.range.clone()).unwrap_or_default();
-        let run = |cursor: &mut QueryCursor| query(p.tree, node_text, p.origin, cursor);
-        let piece = match memo.as_deref_mut() {
-            Some(memo) => memo.piece(node_text.as_bytes(), p.holes, || run(&mut cursor)),
-            None => Arc::new(run(&mut cursor)),
+        let (at, holes) = (p.range.start, p.holes);
+        // The tree is read (and parsed, when not kept) only on a memo miss.
+        let mut run = || {
+            let (tree, origin) = p.tree()?;
+            Some(query(tree, node_text, origin, &mut cursor))
         };
-        out.push((p.range.start, piece));
+        let piece = match memo.as_deref_mut() {
+            Some(memo) => memo.piece(node_text.as_bytes(), holes, run),
+            None => run().map(Arc::new),
+        };
+        out.extend(piece.map(|piece| (at, piece)));
     });
     out
 }

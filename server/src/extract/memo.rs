@@ -46,17 +46,18 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// The piece for `bytes` with `holes`: the previous run's, or `compute`d.
+    /// The piece for `bytes` with `holes`: the previous run's, or
+    /// `compute`d (None when it cannot be: nothing is kept then).
     pub(super) fn piece(
         &mut self,
         bytes: &[u8],
         holes: &[(usize, usize)],
-        compute: impl FnOnce() -> Piece,
-    ) -> Arc<Piece> {
+        compute: impl FnOnce() -> Option<Piece>,
+    ) -> Option<Arc<Piece>> {
         let key = key(bytes, holes);
         if let Some(p) = self.current.get(&key) {
             self.reused += 1;
-            return p.clone();
+            return Some(p.clone());
         }
         let piece = match self.previous.remove(&key) {
             Some(p) => {
@@ -65,11 +66,11 @@ impl Memo {
             }
             None => {
                 self.computed += 1;
-                Arc::new(compute())
+                Arc::new(compute()?)
             }
         };
         self.current.insert(key, piece.clone());
-        piece
+        Some(piece)
     }
 
     /// Starts a run: counts from zero.
