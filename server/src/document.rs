@@ -16,6 +16,10 @@ use crate::syntax::Syntax;
 /// seconds on every full reparse (see README, "Reliability").
 pub const MAX_ANALYSED_BYTES: usize = crate::discover::MAX_NOTES_BYTES as usize;
 
+/// Open notes at least this long are settled after they are opened (see
+/// [`Settling`]); shorter ones reparse in a few milliseconds either way.
+pub const SETTLE_MIN_BYTES: usize = 32 * 1024;
+
 /// One LSP-style content change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextChange {
@@ -202,6 +206,27 @@ impl Document {
         warnings
     }
 
+    /// A copy of the tree to settle (see [`Settling`]); None while the
+    /// document is not analysed.
+    pub fn settling(&self) -> Option<Settling> {
+        self.analysed.then(|| Settling {
+            rope: self.rope.clone(),
+            lines: self.lines.clone(),
+            syntax: self.syntax.clone(),
+        })
+    }
+
+    /// Takes the settled tree if the document has not changed since the
+    /// copy was made, giving back the tree it replaces (to be freed by the
+    /// caller, outside any lock); else gives the copy back.
+    pub fn take_settled(&mut self, settled: Settling) -> Result<Syntax, Settling> {
+        // Edits and parses give a new id; settling keeps it.
+        if !self.analysed || settled.syntax.id() != self.syntax.id() {
+            return Err(settled);
+        }
+        Ok(std::mem::replace(&mut self.syntax, settled.syntax))
+    }
+
     fn clamp(
         &self,
         change: usize,
@@ -269,6 +294,59 @@ impl Document {
     /// The position of byte `offset` (clamped, rounded down to a char).
     pub fn position_at(&self, offset: usize, enc: PositionEncoding) -> Position {
         self.lines.position_rope(&self.rope, offset, enc)
+    }
+}
+
+/// A copy of an open document's tree, to be settled off the documents'
+/// lock. tree-sitter's full parse of a long markdown list leaves nearly all
+/// of its nodes *fragile* (built while the GLR parser held several stack
+/// versions), and an incremental reparse reuses no fragile node: the first
+/// tens of keystrokes in such a note each reparse most of the list (up to
+/// 25 ms for a 220 KB note, against 2-3 ms later), and each leaves fewer
+/// fragile nodes behind. Retyping one character of lines spread through the
+/// note, [`Settling::STEPS`] times, does that work before the user types.
+/// The text does not change, nor do the nodes; [`Document::take_settled`]
+/// gives the tree back to the document.
+#[derive(Debug)]
+pub struct Settling {
+    rope: Rope,
+    lines: LineIndex,
+    syntax: Syntax,
+}
+
+impl Settling {
+    /// Enough for a 4,000-item list (measured with `talknotes-bench
+    /// --keystroke`): the first keystrokes then cost what later ones do.
+    pub const STEPS: usize = 32;
+
+    /// Step `step` of [`Settling::STEPS`]: retypes the first character of
+    /// a line `step / STEPS` of the way through the text.
+    pub fn step(&mut self, step: usize) {
+        let line = step * self.lines.line_count() / Self::STEPS;
+        let Some(start) = self.lines.line_start(line) else {
+            return;
+        };
+        let Some(c) = self
+            .rope
+            .get_byte_slice(start..)
+            .and_then(|s| s.chars().next())
+        else {
+            return; // the empty last line
+        };
+        let end = start + c.len_utf8();
+        let point = |offset| {
+            let (row, column) = self.lines.line_col_bytes(offset);
+            Point { row, column }
+        };
+        let edit = InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: end,
+            start_position: point(start),
+            old_end_position: point(end),
+            new_end_position: point(end),
+        };
+        self.syntax.retype(&edit, &self.rope);
     }
 }
 
@@ -429,6 +507,60 @@ mod tests {
         doc.apply_changes(&[TextChange::full("# Small\n")], 4, Utf16);
         assert!(doc.is_analysed());
         check_syntax(&doc);
+    }
+
+    /// A note that is one long list, with non-ASCII first characters and
+    /// an empty last line among the lines settling retypes.
+    fn long_list() -> String {
+        let mut text = String::from("# PyCon US 2010\n\n");
+        for i in 0..600 {
+            match i % 3 {
+                0 => text.push_str(&format!(
+                    "* Talk {i} (Ada Example) [video](https://v.example/{i})\n"
+                )),
+                1 => text.push_str(&format!("  * é note {i} with `code`\n")),
+                _ => text.push_str(&format!("- 🐍 more {i}\n")),
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn settling_keeps_the_text_the_nodes_and_the_id() {
+        let text = long_list();
+        let mut doc = Document::new(&text, 1);
+        let id = doc.syntax().id();
+        for step in 0..Settling::STEPS {
+            let mut copy = doc.settling().unwrap();
+            copy.step(step);
+            let old = doc.take_settled(copy).expect("the document did not change");
+            assert_eq!(old.id(), id);
+        }
+        assert_eq!(doc.text(), text);
+        assert_eq!(doc.syntax().id(), id);
+        check_syntax(&doc);
+        // Edits after settling still give the tree of a full parse.
+        doc.apply_changes(&[TextChange::replace(p(300, 2), p(300, 2), "x")], 2, Utf16);
+        check_syntax(&doc);
+        doc.apply_changes(&[TextChange::replace(p(10, 0), p(12, 0), "")], 3, Utf16);
+        check_syntax(&doc);
+    }
+
+    #[test]
+    fn a_settled_copy_of_a_changed_document_is_refused() {
+        let mut doc = Document::new(&long_list(), 1);
+        let mut copy = doc.settling().unwrap();
+        copy.step(5);
+        doc.apply_changes(&[TextChange::replace(p(3, 0), p(3, 0), "y")], 2, Utf16);
+        assert!(doc.take_settled(copy).is_err());
+        check_syntax(&doc);
+        // A document that went over the size limit has nothing to settle.
+        let mut doc = Document::new("# A\n", 1);
+        let copy = doc.settling().unwrap();
+        let paste = "y".repeat(MAX_ANALYSED_BYTES + 1);
+        doc.apply_changes(&[TextChange::full(paste)], 2, Utf16);
+        assert!(doc.settling().is_none());
+        assert!(doc.take_settled(copy).is_err());
     }
 
     #[test]

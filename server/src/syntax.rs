@@ -728,6 +728,19 @@ impl Syntax {
         self.edit_many(std::slice::from_ref(edit), rope)
     }
 
+    /// Reparses as if the bytes `edit` covers had been typed again: `edit`
+    /// replaces them by themselves, so the text is `rope` before and after.
+    /// The nodes come out the same (an incremental parse gives the tree of a
+    /// full parse), so the syntax keeps its id and step and whatever was
+    /// memoised against them. What changes is how tree-sitter built the
+    /// nodes: see [`crate::document::Settling`].
+    pub fn retype(&mut self, edit: &InputEdit, rope: &Rope) {
+        debug_assert_eq!(edit.old_end_byte, edit.new_end_byte);
+        let (id, step) = (self.id, self.step.take());
+        self.edit_many(std::slice::from_ref(edit), rope);
+        (self.id, self.step) = (id, step);
+    }
+
     /// Applies several edits made one after the other (each described in
     /// the coordinates left by the previous ones), then reparses once.
     /// `rope` is the text after all of them.

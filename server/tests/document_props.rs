@@ -3,14 +3,15 @@
 //! After every call the rope equals the reference, the incrementally
 //! maintained syntax dumps exactly like a fresh parse of the reference, and
 //! the model extracted with the document's memo (pieces of earlier versions
-//! reused) equals the model extracted from scratch.
+//! reused) equals the model extracted from scratch, settling steps between
+//! the edits included.
 //!
 //! 200 cases by default; set PROPTEST_CASES for more.
 
 use std::borrow::Cow;
 
 use proptest::prelude::*;
-use talknotes_ls::document::{Document, TextChange};
+use talknotes_ls::document::{Document, Settling, TextChange};
 use talknotes_ls::extract::{extract, extract_in_pieces, extract_with};
 use talknotes_ls::index::NoteFile;
 use talknotes_ls::index_cache::Stamp;
@@ -127,10 +128,18 @@ proptest! {
     fn incremental_document_equals_fresh_parse(
         initial in fragment_text(40),
         batches in prop::collection::vec(batch(), 1..12),
+        settle in prop::collection::vec(prop::option::of(0..Settling::STEPS), 12),
     ) {
         let mut doc = Document::new(&initial, 0);
         let mut reference = initial.clone();
         for (version, (changes, enc)) in batches.iter().enumerate() {
+            // Settling (the server's idle-time reparses) between edits
+            // changes neither the tree nor what later edits make of it.
+            if let Some(step) = settle[version] {
+                let mut copy = doc.settling().unwrap();
+                copy.step(step);
+                prop_assert!(doc.take_settled(copy).is_ok());
+            }
             doc.apply_changes(changes, version as i32 + 1, *enc);
             for change in changes {
                 apply_reference(&mut reference, change, *enc);

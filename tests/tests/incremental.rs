@@ -214,3 +214,93 @@ fn position_inside_a_surrogate_pair_rounds_down() {
     assert_eq!(expected, "xé🐍y\n");
     assert_eq!(c.document_text(&uri), (expected, 2));
 }
+
+/// A note long enough to be settled after opening (32 KB or more): one
+/// long list, as real notes of a whole conference often are.
+fn long_list_note() -> String {
+    let mut text = String::from("# PyCon US 2019 – talks\n\n");
+    for i in 0..900 {
+        match i % 3 {
+            0 => text.push_str(&format!("* Talk number {i} (Ada Lovelace)\n")),
+            1 => text.push_str(&format!("  * see PEP 484 and `attrs` – note {i}\n")),
+            _ => text.push_str(&format!(
+                "  * résumé {i} [slides](https://example.org/{i})\n"
+            )),
+        }
+    }
+    text
+}
+
+/// Keystrokes while the server settles the opened note's tree in the
+/// background, and after, give what a fresh server says of the same text:
+/// the document's copy, and its diagnostics.
+#[test]
+fn typing_in_a_long_note_while_and_after_it_settles() {
+    let ws = Workspace::new();
+    let base = long_list_note();
+    assert!(base.len() > 32 * 1024, "{} bytes", base.len());
+    let uri = ws.write("pycon-us-2019.md", &base);
+    // The settling thread logs when it is done (at debug level).
+    let mut c = Client::spawn_with_env(
+        &[],
+        &[("RUST_LOG", Some("warn,talknotes_ls::lsp::settle=debug"))],
+    );
+    c.initialize(
+        &ws.root,
+        json!({"pepIndex": pep_fixture().to_str().unwrap()}),
+        None,
+    );
+    c.wait_for_indexing();
+    let mut text = base.clone();
+    c.open(&uri, &text, 1);
+    let before = c.diagnostics_at(&uri, 1);
+
+    let mut b = Batch {
+        text: &mut text,
+        enc: Enc::Utf16,
+        changes: Vec::new(),
+    };
+    // Right away, racing the settling thread: an unknown PEP mid-list.
+    b.insert_after("note 301\n", "  * PEP 9999 is not real\n")
+        .send(&mut c, &uri, 2);
+    // A keystroke stops settling (the user's typing does the same work);
+    // it starts again on the next open: reopen, and wait until it is done.
+    c.close(&uri);
+    c.open(&uri, b.text, 3);
+    c.diagnostics_at(&uri, 3);
+    let settled = format!("settled {uri} in");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !c.stderr().contains(&settled) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not settled: {}",
+            c.stderr()
+        );
+        c.drain_for(std::time::Duration::from_millis(50));
+    }
+    b.insert_after("Talk number 600", "x").send(&mut c, &uri, 4);
+    b.replace_text("  * see PEP 484 and `attrs` – note 4\n", "")
+        .send(&mut c, &uri, 5);
+    let after = c.diagnostics_at(&uri, 5);
+    assert_eq!(c.document_text(&uri), (text.clone(), 5));
+    assert_eq!(
+        diags(&after).len(),
+        diags(&before).len() + 1,
+        "one unknown PEP more: {}",
+        pretty(&after)
+    );
+    assert_eq!(
+        with_code(&after, "unknown-pep").len(),
+        1,
+        "{}",
+        pretty(&after)
+    );
+
+    // A fresh server on the final text says the same.
+    let fresh_ws = Workspace::new();
+    let fresh_uri = fresh_ws.write("pycon-us-2019.md", &text);
+    let (mut fresh, _) = Client::start(&fresh_ws.root, None);
+    fresh.open(&fresh_uri, &text, 1);
+    let want = fresh.diagnostics_at(&fresh_uri, 1);
+    assert_eq!(diags(&after), diags(&want));
+}

@@ -4,12 +4,14 @@
 //! each keystroke the benchmark types (`x` typed at the end of a notes line
 //! in the middle of the note, then deleted). Printed by tenths of the run,
 //! because the cost is not flat: the first keystrokes after opening a note
-//! that is one long list cost several times the later ones.
+//! that is one long list cost several times the later ones, unless the
+//! note was first settled as the server settles it after opening
+//! (`talknotes_ls::document::Settling`; `--settling off` to compare).
 
 use std::path::Path;
 use std::time::Instant;
 
-use talknotes_ls::document::{Document, TextChange};
+use talknotes_ls::document::{Document, Settling, TextChange, SETTLE_MIN_BYTES};
 use talknotes_ls::extract::Memo;
 use talknotes_ls::index::NoteFile;
 use talknotes_ls::position::{Position, PositionEncoding};
@@ -18,7 +20,7 @@ use crate::client::utf16_position;
 use crate::measure::Spots;
 
 /// Per keystroke: (parse ms, re-extraction ms).
-pub fn run(note: &Path, edits: usize) -> Result<(), String> {
+pub fn run(note: &Path, edits: usize, settling: bool) -> Result<(), String> {
     let note = note
         .canonicalize()
         .map_err(|e| format!("{}: {e}", note.display()))?;
@@ -38,6 +40,15 @@ pub fn run(note: &Path, edits: usize) -> Result<(), String> {
     let mut memo = Memo::default();
     NoteFile::from_syntax_with(url.clone(), &text, doc.syntax(), Some(1), Some(&mut memo));
     let open_ms = ms(opened);
+    let settled = Instant::now();
+    let settled = (settling && text.len() >= SETTLE_MIN_BYTES).then(|| {
+        for step in 0..Settling::STEPS {
+            let mut copy = doc.settling().expect("an analysed note");
+            copy.step(step);
+            let _ = doc.take_settled(copy);
+        }
+        ms(settled)
+    });
 
     let mut rows: Vec<(f64, f64)> = Vec::with_capacity(edits);
     for i in 0..edits {
@@ -67,6 +78,13 @@ pub fn run(note: &Path, edits: usize) -> Result<(), String> {
         text.len() as f64 / 1e3,
         line + 1
     );
+    match settled {
+        Some(t) => println!(
+            "settled ({} steps, as in the server's idle time) in {t:.1} ms",
+            Settling::STEPS
+        ),
+        None => println!("not settled"),
+    }
     println!("\n| keystrokes | parse mean / max | re-extraction mean / max | total mean |");
     println!("|---|---:|---:|---:|");
     let tenth = edits.div_ceil(10).max(1);

@@ -18,7 +18,7 @@ use measure::Options;
 const USAGE: &str = "usage: talknotes-bench [--sizes 100,1000,10000] [--repeat N] [--edits N]
                        [--settle N] [--requests N] [--seed S] [--server BIN]
                        [--work-dir DIR]
-       talknotes-bench --keystroke NOTE [--edits N]
+       talknotes-bench --keystroke NOTE [--edits N] [--settling on|off]
 
 Generates a workspace of each size (talknotes-gen, seeded) in a temporary
 folder, drives the release talknotes-ls over stdio on it, and prints the
@@ -37,12 +37,16 @@ figures as a markdown table; the folder is deleted afterwards.
 
 --keystroke NOTE: no server, no workspace. Opens NOTE as the server opens a
 document and types the benchmark's keystrokes in it (--edits, default 400)
-in-process, printing the parse and re-extraction time of each tenth of them.";
+in-process, printing the parse and re-extraction time of each tenth of them.
+A note of 32 KB or more is first settled as the server settles an opened
+note in idle time (timed apart); --settling off types into the tree of the
+full parse instead.";
 
 fn main() -> ExitCode {
     let mut opts = Options::default();
     let mut keystroke_note: Option<PathBuf> = None;
     let mut edits_given = false;
+    let mut settling = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let (key, inline) = match arg.split_once('=') {
@@ -72,6 +76,17 @@ fn main() -> ExitCode {
                 keystroke_note = Some(PathBuf::from(&value));
                 true
             }
+            "--settling" => match value.as_str() {
+                "on" => {
+                    settling = true;
+                    true
+                }
+                "off" => {
+                    settling = false;
+                    true
+                }
+                _ => false,
+            },
             "--settle" => number(&value).map(|n| opts.settle = n).is_some(),
             "--requests" => number(&value).map(|n| opts.requests = n).is_some(),
             "--seed" => value.parse().map(|s| opts.seed = s).is_ok(),
@@ -94,7 +109,10 @@ fn main() -> ExitCode {
         }
     }
     let result = match keystroke_note {
-        Some(note) => keystroke::run(&note, if edits_given { opts.edits } else { 400 }),
+        Some(note) => {
+            let edits = if edits_given { opts.edits } else { 400 };
+            keystroke::run(&note, edits, settling)
+        }
         None => measure::run(&opts),
     };
     match result {

@@ -12,6 +12,7 @@ mod file_ops;
 mod framing;
 mod indexing;
 mod server;
+mod settle;
 mod state;
 
 use std::panic::AssertUnwindSafe;

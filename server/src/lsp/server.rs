@@ -228,6 +228,7 @@ impl LanguageServer for Server {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         self.state.open(doc.uri.clone(), &doc.text, doc.version);
+        super::settle::start(self.state.clone(), doc.uri.clone());
         self.refresh(Some(doc.uri));
     }
 
