@@ -16,9 +16,20 @@ use crate::syntax::Syntax;
 /// seconds on every full reparse (see README, "Reliability").
 pub const MAX_ANALYSED_BYTES: usize = crate::discover::MAX_NOTES_BYTES as usize;
 
-/// Open notes at least this long are settled after they are opened (see
-/// [`Settling`]); shorter ones reparse in a few milliseconds either way.
+/// Open notes at least this long, with at least [`SETTLE_MIN_BLOCKS`]
+/// blocks side by side, are settled after they are opened (see
+/// [`Settling`]).
 pub const SETTLE_MIN_BYTES: usize = 32 * 1024;
+
+/// Measured on the benchmark's notes: a 220 KB note of ~300 blocks in a
+/// row (a line naming a topic, then a short list, over and over) has its
+/// first keystrokes cost up to 23 ms, and 6 ms once settled; a 202 KB note
+/// that is a few paragraphs and one long nested list, up to 10 and 5 ms,
+/// and settling it raises the peak memory by 8 MB (the first steps rebuild
+/// the whole list while the old one is alive), which is not worth it; in
+/// 1,500 sections of a few blocks each, only the first keystroke is slow
+/// (23 ms, then 1.5 ms), so sections do not count as blocks.
+pub const SETTLE_MIN_BLOCKS: usize = 128;
 
 /// One LSP-style content change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,6 +217,13 @@ impl Document {
         warnings
     }
 
+    /// Whether the tree is worth settling: see [`SETTLE_MIN_BLOCKS`].
+    pub fn needs_settling(&self) -> bool {
+        self.analysed
+            && self.rope.len_bytes() >= SETTLE_MIN_BYTES
+            && self.syntax.most_blocks_in_a_row() >= SETTLE_MIN_BLOCKS
+    }
+
     /// A copy of the tree to settle (see [`Settling`]); None while the
     /// document is not analysed.
     pub fn settling(&self) -> Option<Settling> {
@@ -298,12 +316,13 @@ impl Document {
 }
 
 /// A copy of an open document's tree, to be settled off the documents'
-/// lock. tree-sitter's full parse of a long markdown list leaves nearly all
-/// of its nodes *fragile* (built while the GLR parser held several stack
+/// lock. tree-sitter's full parse of a long run of blocks (hundreds of
+/// short lists and lines between them, no heading) leaves nearly all of
+/// its nodes *fragile* (built while the GLR parser held several stack
 /// versions), and an incremental reparse reuses no fragile node: the first
-/// tens of keystrokes in such a note each reparse most of the list (up to
-/// 25 ms for a 220 KB note, against 2-3 ms later), and each leaves fewer
-/// fragile nodes behind. Retyping one character of lines spread through the
+/// tens of keystrokes in such a note each reparse most of it (up to 25 ms
+/// for a 220 KB note, against 2-3 ms later), and each leaves fewer fragile
+/// nodes behind. Retyping one character of lines spread through the
 /// note, [`Settling::STEPS`] times, does that work before the user types.
 /// The text does not change, nor do the nodes; [`Document::take_settled`]
 /// gives the tree back to the document.
@@ -509,25 +528,23 @@ mod tests {
         check_syntax(&doc);
     }
 
-    /// A note that is one long list, with non-ASCII first characters and
-    /// an empty last line among the lines settling retypes.
-    fn long_list() -> String {
+    /// A note of ~1,200 blocks under one heading (a topic line, then short
+    /// lists), with non-ASCII first characters and an empty last line among
+    /// the lines settling retypes.
+    fn long_notes() -> String {
         let mut text = String::from("# PyCon US 2010\n\n");
-        for i in 0..600 {
-            match i % 3 {
-                0 => text.push_str(&format!(
-                    "* Talk {i} (Ada Example) [video](https://v.example/{i})\n"
-                )),
-                1 => text.push_str(&format!("  * é note {i} with `code`\n")),
-                _ => text.push_str(&format!("- 🐍 more {i}\n")),
-            }
+        for i in 0..400 {
+            text.push_str(&format!(
+                "Topic {i}\n\n* Talk {i} (Ada Example) [video](https://v.example/{i})\n\
+                 \x20 * é note with `code`\n- 🐍 more\n\n"
+            ));
         }
         text
     }
 
     #[test]
     fn settling_keeps_the_text_the_nodes_and_the_id() {
-        let text = long_list();
+        let text = long_notes();
         let mut doc = Document::new(&text, 1);
         let id = doc.syntax().id();
         for step in 0..Settling::STEPS {
@@ -547,8 +564,33 @@ mod tests {
     }
 
     #[test]
+    fn only_long_notes_with_many_blocks_in_a_row_need_settling() {
+        let notes = long_notes();
+        assert!(notes.len() > SETTLE_MIN_BYTES);
+        assert!(Document::new(&notes, 1).needs_settling());
+        // Under a deeper heading too.
+        let nested = format!("# Day one\n\n## Talks\n\n{notes}");
+        assert!(Document::new(&nested, 1).needs_settling());
+        // The same talks under headings of their own: a few blocks each
+        // (a run of sections is not a run of blocks).
+        let sections = notes.replace("Topic", "## Topic");
+        assert!(!Document::new(&sections, 1).needs_settling());
+        // One long list is a handful of blocks.
+        let list = notes
+            .replace("Topic", "* Topic")
+            .replace("- 🐍", "* 🐍")
+            .replace("\n\n", "\n");
+        assert!(list.len() > SETTLE_MIN_BYTES);
+        assert!(!Document::new(&list, 1).needs_settling());
+        // Many blocks, but a short note.
+        let short = "a\n\n* b\n\n".repeat(SETTLE_MIN_BLOCKS);
+        assert!(short.len() < SETTLE_MIN_BYTES);
+        assert!(!Document::new(&short, 1).needs_settling());
+    }
+
+    #[test]
     fn a_settled_copy_of_a_changed_document_is_refused() {
-        let mut doc = Document::new(&long_list(), 1);
+        let mut doc = Document::new(&long_notes(), 1);
         let mut copy = doc.settling().unwrap();
         copy.step(5);
         doc.apply_changes(&[TextChange::replace(p(3, 0), p(3, 0), "y")], 2, Utf16);

@@ -728,6 +728,22 @@ impl Syntax {
         self.edit_many(std::slice::from_ref(edit), rope)
     }
 
+    /// The most blocks side by side in the note: the largest number of
+    /// blocks directly in the document or in one heading's section, its
+    /// subsections not counted (lists and quotes are not looked into).
+    pub fn most_blocks_in_a_row(&self) -> usize {
+        let mut cursor = self.block.walk();
+        let mut sections = vec![self.block.root_node()];
+        let mut most = 0;
+        while let Some(node) = sections.pop() {
+            let before = sections.len();
+            sections.extend(node.children(&mut cursor).filter(|c| c.kind() == "section"));
+            let blocks = node.child_count() as usize - (sections.len() - before);
+            most = most.max(blocks);
+        }
+        most
+    }
+
     /// Reparses as if the bytes `edit` covers had been typed again: `edit`
     /// replaces them by themselves, so the text is `rope` before and after.
     /// The nodes come out the same (an incremental parse gives the tree of a

@@ -215,18 +215,17 @@ fn position_inside_a_surrogate_pair_rounds_down() {
     assert_eq!(c.document_text(&uri), (expected, 2));
 }
 
-/// A note long enough to be settled after opening (32 KB or more): one
-/// long list, as real notes of a whole conference often are.
+/// A note the server settles after opening (32 KB or more, hundreds of
+/// blocks in a row): a line per talk and a short list of notes under it,
+/// as real notes of a whole conference often are.
 fn long_list_note() -> String {
     let mut text = String::from("# PyCon US 2019 – talks\n\n");
-    for i in 0..900 {
-        match i % 3 {
-            0 => text.push_str(&format!("* Talk number {i} (Ada Lovelace)\n")),
-            1 => text.push_str(&format!("  * see PEP 484 and `attrs` – note {i}\n")),
-            _ => text.push_str(&format!(
-                "  * résumé {i} [slides](https://example.org/{i})\n"
-            )),
-        }
+    for i in 0..300 {
+        text.push_str(&format!(
+            "Talk number {i} (Ada Lovelace)\n\n\
+             * see PEP 484 and `attrs` – note {i}\n\
+             * résumé {i} [slides](https://example.org/{i})\n\n"
+        ));
     }
     text
 }
@@ -261,7 +260,7 @@ fn typing_in_a_long_note_while_and_after_it_settles() {
         changes: Vec::new(),
     };
     // Right away, racing the settling thread: an unknown PEP mid-list.
-    b.insert_after("note 301\n", "  * PEP 9999 is not real\n")
+    b.insert_after("note 201\n", "* PEP 9999 is not real\n")
         .send(&mut c, &uri, 2);
     // A keystroke stops settling (the user's typing does the same work);
     // it starts again on the next open: reopen, and wait until it is done.
@@ -278,8 +277,8 @@ fn typing_in_a_long_note_while_and_after_it_settles() {
         );
         c.drain_for(std::time::Duration::from_millis(50));
     }
-    b.insert_after("Talk number 600", "x").send(&mut c, &uri, 4);
-    b.replace_text("  * see PEP 484 and `attrs` – note 4\n", "")
+    b.insert_after("Talk number 250", "x").send(&mut c, &uri, 4);
+    b.replace_text("* see PEP 484 and `attrs` – note 4\n", "")
         .send(&mut c, &uri, 5);
     let after = c.diagnostics_at(&uri, 5);
     assert_eq!(c.document_text(&uri), (text.clone(), 5));

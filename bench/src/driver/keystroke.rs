@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use talknotes_ls::document::{Document, Settling, TextChange, SETTLE_MIN_BYTES};
+use talknotes_ls::document::{Document, Settling, TextChange};
 use talknotes_ls::extract::Memo;
 use talknotes_ls::index::NoteFile;
 use talknotes_ls::position::{Position, PositionEncoding};
@@ -41,7 +41,7 @@ pub fn run(note: &Path, edits: usize, settling: bool) -> Result<(), String> {
     NoteFile::from_syntax_with(url.clone(), &text, doc.syntax(), Some(1), Some(&mut memo));
     let open_ms = ms(opened);
     let settled = Instant::now();
-    let settled = (settling && text.len() >= SETTLE_MIN_BYTES).then(|| {
+    let settled = (settling && doc.needs_settling()).then(|| {
         for step in 0..Settling::STEPS {
             let mut copy = doc.settling().expect("an analysed note");
             copy.step(step);
@@ -83,7 +83,7 @@ pub fn run(note: &Path, edits: usize, settling: bool) -> Result<(), String> {
             "settled ({} steps, as in the server's idle time) in {t:.1} ms",
             Settling::STEPS
         ),
-        None => println!("not settled"),
+        None => println!("not settled (a short note or few blocks in a row, or --settling off)"),
     }
     println!("\n| keystrokes | parse mean / max | re-extraction mean / max | total mean |");
     println!("|---|---:|---:|---:|");

@@ -38,9 +38,9 @@ figures as a markdown table; the folder is deleted afterwards.
 --keystroke NOTE: no server, no workspace. Opens NOTE as the server opens a
 document and types the benchmark's keystrokes in it (--edits, default 400)
 in-process, printing the parse and re-extraction time of each tenth of them.
-A note of 32 KB or more is first settled as the server settles an opened
-note in idle time (timed apart); --settling off types into the tree of the
-full parse instead.";
+A note the server would settle after opening it (32 KB or more, 128 blocks
+or more in a row) is first settled the same way (timed apart); --settling
+off types into the tree of the full parse instead.";
 
 fn main() -> ExitCode {
     let mut opts = Options::default();

@@ -3,21 +3,26 @@
 //! priority, so that indexing and requests keep the cores, which holds the
 //! documents' lock only to copy the tree and to give it back.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use url::Url;
 
 use super::state::{lock, State};
-use crate::document::{Document, Settling, SETTLE_MIN_BYTES};
+use crate::document::{Document, Settling};
 
-/// Starts settling `url` if it is open, analysed and long. Stops early
-/// when the document changes, is closed or reopened: the user's own
-/// keystrokes then do the same work.
+/// Held by the settling thread at work: notes opened together (an editor
+/// restoring its tabs) settle one after the other, so that their new
+/// nodes are not all allocated at once.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Starts settling `url` if it is open and holds a long list
+/// ([`Document::needs_settling`]). Stops at the first edit, close or
+/// reopen: the user's own keystrokes then do the same work.
 pub fn start(state: Arc<State>, url: Url) {
-    let long = lock(&state.docs)
+    if !lock(&state.docs)
         .get(&url)
-        .is_some_and(|d| d.is_analysed() && d.rope().len_bytes() >= SETTLE_MIN_BYTES);
-    if !long {
+        .is_some_and(Document::needs_settling)
+    {
         return;
     }
     let name = url.to_string();
@@ -25,10 +30,18 @@ pub fn start(state: Arc<State>, url: Url) {
         .name("settle".into())
         .spawn(move || {
             lowest_priority();
+            let _turn = lock(&ONE_AT_A_TIME);
             let started = std::time::Instant::now();
+            // Settling keeps the syntax id; an edit, a close or a reopen
+            // does not.
+            let mut id = None;
             for step in 0..Settling::STEPS {
-                let Some(mut copy) = lock(&state.docs).get(&url).and_then(Document::settling)
-                else {
+                let copy = lock(&state.docs)
+                    .get(&url)
+                    .filter(|doc| *id.get_or_insert(doc.syntax().id()) == doc.syntax().id())
+                    .and_then(Document::settling);
+                let Some(mut copy) = copy else {
+                    tracing::debug!("settling {url}: stopped after {step} steps (changed)");
                     return;
                 };
                 copy.step(step);
