@@ -2,6 +2,7 @@
 //! kept in step by [`Document::apply_changes`].
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point};
@@ -117,6 +118,9 @@ pub struct Document {
     analysed: bool,
     /// What the latest extraction of this document kept for the next one.
     memo: Memo,
+    /// Unique to this document (edits keep it; a reopened file gets a
+    /// new one).
+    serial: u64,
 }
 
 impl Document {
@@ -129,7 +133,17 @@ impl Document {
             syntax: Syntax::parse_on_demand(if analysed { text } else { "" }),
             analysed,
             memo: Memo::default(),
+            serial: {
+                static NEXT: AtomicU64 = AtomicU64::new(1);
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            },
         }
+    }
+
+    /// Unique to this document: the same through edits, another for the
+    /// same file opened again.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// False while the text is over [`MAX_ANALYSED_BYTES`]: the syntax is

@@ -262,8 +262,8 @@ fn typing_in_a_long_note_while_and_after_it_settles() {
     // Right away, racing the settling thread: an unknown PEP mid-list.
     b.insert_after("note 201\n", "* PEP 9999 is not real\n")
         .send(&mut c, &uri, 2);
-    // A keystroke stops settling (the user's typing does the same work);
-    // it starts again on the next open: reopen, and wait until it is done.
+    // Closing stops settling and opening starts it again: reopen, and wait
+    // until it is done.
     c.close(&uri);
     c.open(&uri, b.text, 3);
     c.diagnostics_at(&uri, 3);

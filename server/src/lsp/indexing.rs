@@ -44,6 +44,17 @@ pub const PROGRESS_TOKEN: &str = "talknotes/indexing";
 #[derive(Default)]
 pub struct Indexing {
     generation: Arc<AtomicU64>,
+    /// Runs under way (a cancelled one until it has stopped).
+    running: Arc<AtomicUsize>,
+}
+
+/// Counts a run as under way until dropped.
+pub struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Held by one run: cancelled once the generation moved on.
@@ -66,6 +77,17 @@ impl Indexing {
     /// Cancels the current run, if any.
     pub fn cancel(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Marks a run as under way, until the guard is dropped.
+    fn running(&self) -> Running {
+        self.running.fetch_add(1, Ordering::SeqCst);
+        Running(self.running.clone())
+    }
+
+    /// Whether a run is under way (work that can wait, waits for it).
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst) > 0
     }
 }
 
@@ -174,6 +196,7 @@ impl RunToken {
 /// Indexes the workspace folders; returns false when the run was cancelled.
 pub async fn index_workspace(state: Arc<State>, client: Client, progress: bool) -> bool {
     let run = state.indexing.start();
+    let _running = state.indexing.running();
     let token = NumberOrString::String(PROGRESS_TOKEN.into());
     let progress = progress
         && client

@@ -1,7 +1,8 @@
 //! Settling a long note's tree after it is opened, in idle time (see
 //! [`crate::document::Settling`] for why): a thread at the lowest CPU
-//! priority, so that indexing and requests keep the cores, which holds the
-//! documents' lock only to copy the tree and to give it back.
+//! priority that waits while the workspace is indexed, so that indexing
+//! and requests keep the cores, and holds the documents' lock only to copy
+//! the tree and to give it back.
 
 use std::sync::{Arc, Mutex};
 
@@ -15,9 +16,19 @@ use crate::document::{Document, Settling};
 /// nodes are not all allocated at once.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Starts settling `url` if it is open and holds a long list
-/// ([`Document::needs_settling`]). Stops at the first edit, close or
-/// reopen: the user's own keystrokes then do the same work.
+/// A step lost to an edit made meanwhile is tried again, this many times
+/// in all: past that, the user's typing has done the work.
+const RETRIES: usize = 32;
+
+/// After an edit, settling goes on once the note has been left alone this
+/// long (keystrokes come faster while one types).
+const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Starts settling `url` if it is open and needs it
+/// ([`Document::needs_settling`]). Each step waits while the workspace is
+/// being indexed (settling can wait; indexing is what the user waits for)
+/// and, after an edit, until the note is left alone for [`QUIET`]; the
+/// thread stops when the document is closed or opened again.
 pub fn start(state: Arc<State>, url: Url) {
     if !lock(&state.docs)
         .get(&url)
@@ -28,38 +39,64 @@ pub fn start(state: Arc<State>, url: Url) {
     let name = url.to_string();
     let spawned = std::thread::Builder::new()
         .name("settle".into())
-        .spawn(move || {
-            lowest_priority();
-            let _turn = lock(&ONE_AT_A_TIME);
-            let started = std::time::Instant::now();
-            // Settling keeps the syntax id; an edit, a close or a reopen
-            // does not.
-            let mut id = None;
-            for step in 0..Settling::STEPS {
-                let copy = lock(&state.docs)
-                    .get(&url)
-                    .filter(|doc| *id.get_or_insert(doc.syntax().id()) == doc.syntax().id())
-                    .and_then(Document::settling);
-                let Some(mut copy) = copy else {
-                    tracing::debug!("settling {url}: stopped after {step} steps (changed)");
-                    return;
-                };
-                copy.step(step);
-                let given = lock(&state.docs)
-                    .get_mut(&url)
-                    .map(|doc| doc.take_settled(copy));
-                // The replaced tree (or the refused copy) is freed here,
-                // outside the lock.
-                if !matches!(given, Some(Ok(_))) {
-                    tracing::debug!("settling {url}: stopped after {step} steps (changed)");
-                    return;
-                }
-            }
-            tracing::debug!("settled {url} in {:?}", started.elapsed());
-        });
+        .spawn(move || settle(&state, &url));
     if let Err(e) = spawned {
         tracing::warn!("settling {name}: no thread ({e})");
     }
+}
+
+fn settle(state: &State, url: &Url) {
+    lowest_priority();
+    let _turn = lock(&ONE_AT_A_TIME);
+    let started = std::time::Instant::now();
+    let mut serial = None;
+    let (mut step, mut retries) = (0, 0);
+    // The syntax id after the last step (settling keeps it; edits do not).
+    let mut last = None;
+    while step < Settling::STEPS {
+        while state.indexing.is_running() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        // After an edit, wait until the note is left alone: a step racing
+        // keystrokes would be refused, and its copy of the tree rebuilt
+        // for nothing while the keystrokes' trees are alive too.
+        let id = |state: &State| lock(&state.docs).get(url).map(|d| d.syntax().id());
+        if last.is_some() && id(state) != last {
+            loop {
+                let before = id(state);
+                std::thread::sleep(QUIET);
+                if id(state) == before {
+                    break;
+                }
+            }
+        }
+        let copy = lock(&state.docs)
+            .get(url)
+            .filter(|doc| *serial.get_or_insert(doc.serial()) == doc.serial())
+            .and_then(Document::settling);
+        let Some(mut copy) = copy else {
+            tracing::debug!("settling {url}: closed or reopened after {step} steps");
+            return;
+        };
+        copy.step(step);
+        let given = lock(&state.docs)
+            .get_mut(url)
+            .map(|doc| doc.take_settled(copy));
+        // The replaced tree (or the refused copy) is freed here, outside
+        // the lock.
+        match given {
+            Some(Ok(_)) => {
+                step += 1;
+                last = id(state);
+            }
+            Some(Err(_)) if retries < RETRIES => retries += 1,
+            _ => {
+                tracing::debug!("settling {url}: stopped after {step} steps (edited)");
+                return;
+            }
+        }
+    }
+    tracing::debug!("settled {url} in {:?}", started.elapsed());
 }
 
 /// Gives the calling thread the lowest scheduling priority (nice 19): on
