@@ -1,9 +1,10 @@
 //! The document store on arbitrary edit sequences: ranges in UTF-8, UTF-16
 //! or UTF-32, in or out of range, inverted, over multi-byte text and
-//! `\r\n`, whole-text replacements mixed in. After every batch the rope
-//! equals a reference `String` edited with the documented clamping, the
-//! line index equals a fresh one, and the incrementally kept syntax trees
-//! equal a fresh parse of the reference.
+//! `\r\n`, whole-text replacements mixed in, and settling steps (the
+//! server's idle-time reparses) between batches. After every batch the
+//! rope equals a reference `String` edited with the documented clamping,
+//! the line index equals a fresh one, and the incrementally kept syntax
+//! trees equal a fresh parse of the reference.
 #![no_main]
 
 #[path = "common.rs"]
@@ -12,7 +13,7 @@ mod common;
 use arbitrary::Arbitrary;
 use common::{Enc, Pos, Text};
 use libfuzzer_sys::fuzz_target;
-use talknotes_ls::document::{Document, TextChange};
+use talknotes_ls::document::{Document, Settling, TextChange};
 use talknotes_ls::position::{LineIndex, PositionEncoding};
 use talknotes_ls::syntax::Syntax;
 
@@ -26,6 +27,8 @@ enum Change {
 struct Batch {
     enc: Enc,
     changes: Vec<Change>,
+    /// A settling step to take before the changes.
+    settle: Option<u8>,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -60,6 +63,12 @@ fuzz_target!(|input: Input| {
                 Change::Full(t) => TextChange::full(t.0.clone()),
             })
             .collect();
+        if let (Some(step), Some(mut copy)) = (batch.settle, doc.settling()) {
+            copy.step(usize::from(step) % Settling::STEPS);
+            assert!(doc.take_settled(copy).is_ok());
+            assert_eq!(doc.rope().to_string(), reference);
+            assert_eq!(doc.syntax().dump(&reference), Syntax::parse(&reference).dump(&reference));
+        }
         let version = i as i32 + 1;
         doc.apply_changes(&changes, version, enc);
         for c in &changes {
