@@ -279,8 +279,7 @@ impl Document {
     }
 
     fn point(&self, offset: usize) -> Point {
-        let (row, column) = self.lines.line_col_bytes(offset);
-        Point { row, column }
+        point(&self.lines, offset)
     }
 
     /// Replaces bytes `range` (char boundaries) of the rope and line index;
@@ -329,6 +328,12 @@ impl Document {
     }
 }
 
+/// tree-sitter's point of byte `offset`: its `\n` line and byte column.
+fn point(lines: &LineIndex, offset: usize) -> Point {
+    let (row, column) = lines.line_col_bytes(offset);
+    Point { row, column }
+}
+
 /// A copy of an open document's tree, to be settled off the documents'
 /// lock. tree-sitter's full parse of a long run of blocks (hundreds of
 /// short lists and lines between them, no heading) leaves nearly all of
@@ -348,8 +353,9 @@ pub struct Settling {
 }
 
 impl Settling {
-    /// Enough for a 4,000-item list (measured with `talknotes-bench
-    /// --keystroke`): the first keystrokes then cost what later ones do.
+    /// Enough for the benchmark's 220 KB note, ~300 blocks in a row
+    /// (measured with `talknotes-bench --keystroke`): its first keystrokes
+    /// then cost what later ones do.
     pub const STEPS: usize = 32;
 
     /// Step `step` of [`Settling::STEPS`]: retypes the first character of
@@ -367,17 +373,13 @@ impl Settling {
             return; // the empty last line
         };
         let end = start + c.len_utf8();
-        let point = |offset| {
-            let (row, column) = self.lines.line_col_bytes(offset);
-            Point { row, column }
-        };
         let edit = InputEdit {
             start_byte: start,
             old_end_byte: end,
             new_end_byte: end,
-            start_position: point(start),
-            old_end_position: point(end),
-            new_end_position: point(end),
+            start_position: point(&self.lines, start),
+            old_end_position: point(&self.lines, end),
+            new_end_position: point(&self.lines, end),
         };
         self.syntax.retype(&edit, &self.rope);
     }

@@ -4,8 +4,8 @@
 //! each keystroke the benchmark types (`x` typed at the end of a notes line
 //! in the middle of the note, then deleted). Printed by tenths of the run,
 //! because the cost is not flat: the first keystrokes after opening a note
-//! that is one long list cost several times the later ones, unless the
-//! note was first settled as the server settles it after opening
+//! of hundreds of blocks in a row cost several times the later ones,
+//! unless the note was first settled as the server settles it after opening
 //! (`talknotes_ls::document::Settling`; `--settling off` to compare).
 
 use std::path::Path;

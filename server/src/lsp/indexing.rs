@@ -49,7 +49,7 @@ pub struct Indexing {
 }
 
 /// Counts a run as under way until dropped.
-pub struct Running(Arc<AtomicUsize>);
+struct Running(Arc<AtomicUsize>);
 
 impl Drop for Running {
     fn drop(&mut self) {

@@ -51,6 +51,7 @@ fn settle(state: &State, url: &Url) {
     let started = std::time::Instant::now();
     let mut serial = None;
     let (mut step, mut retries) = (0, 0);
+    let id = || lock(&state.docs).get(url).map(|d| d.syntax().id());
     // The syntax id after the last step (settling keeps it; edits do not).
     let mut last = None;
     while step < Settling::STEPS {
@@ -60,12 +61,11 @@ fn settle(state: &State, url: &Url) {
         // After an edit, wait until the note is left alone: a step racing
         // keystrokes would be refused, and its copy of the tree rebuilt
         // for nothing while the keystrokes' trees are alive too.
-        let id = |state: &State| lock(&state.docs).get(url).map(|d| d.syntax().id());
-        if last.is_some() && id(state) != last {
+        if last.is_some() && id() != last {
             loop {
-                let before = id(state);
+                let before = id();
                 std::thread::sleep(QUIET);
-                if id(state) == before {
+                if id() == before {
                     break;
                 }
             }
@@ -73,8 +73,8 @@ fn settle(state: &State, url: &Url) {
         let copy = lock(&state.docs)
             .get(url)
             .filter(|doc| *serial.get_or_insert(doc.serial()) == doc.serial())
-            .and_then(Document::settling);
-        let Some(mut copy) = copy else {
+            .and_then(|doc| Some((doc.syntax().id(), doc.settling()?)));
+        let Some((copied, mut copy)) = copy else {
             tracing::debug!("settling {url}: closed or reopened after {step} steps");
             return;
         };
@@ -87,7 +87,7 @@ fn settle(state: &State, url: &Url) {
         match given {
             Some(Ok(_)) => {
                 step += 1;
-                last = id(state);
+                last = Some(copied);
             }
             Some(Err(_)) if retries < RETRIES => retries += 1,
             _ => {
