@@ -133,7 +133,7 @@ fn main() {
     ));
     let before_rest = live();
     drop(files);
-    rows.push(("packed text, URL, path, file", since(before_rest)));
+    rows.push(("wide chars, URL, path, file", since(before_rest)));
     let row = |indent: usize, name: &str, (bytes, blocks): (isize, isize)| {
         let name = format!("{}{name}", " ".repeat(indent));
         println!("{name:<32} {} {blocks:>10} allocations", mib(bytes));

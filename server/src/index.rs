@@ -13,68 +13,10 @@ use crate::extract::{self, title_key};
 use crate::fuzzy::{char_mask, Searchable, WordIndex};
 use crate::index_cache::Stamp;
 use crate::model::{FileModel, IssueTracker, Talk, TextRange};
+use crate::note_text::{self, NoteText, WideChars};
 use crate::position::{LineIndex, Position, PositionEncoding};
 use crate::syntax::Syntax;
 use std::hash::{Hash, Hasher};
-
-/// A note's text. Open documents (and `--check`) hold it as is; the notes
-/// the server reads from disk hold it LZ4-compressed, since a feature reads
-/// them rarely (a reference, a rename, a moved file) and a 6 KB note unpacks
-/// in microseconds, while the workspace's texts are its largest part.
-#[derive(Debug)]
-enum NoteText {
-    Plain(Arc<str>),
-    /// Runs of whole lines, each compressed on its own, so that a position
-    /// on a non-ASCII line unpacks one run, not a 200 KB note.
-    Packed(Box<[PackedRun]>),
-}
-
-#[derive(Debug)]
-struct PackedRun {
-    /// Byte offset of the run in the text (a line start).
-    start: usize,
-    /// `lz4_flex::compress_prepend_size` of the run's bytes (valid UTF-8).
-    bytes: Box<[u8]>,
-}
-
-/// A run of lines is cut after this many bytes.
-const PACKED_RUN: usize = 16 * 1024;
-
-impl PackedRun {
-    fn unpack(&self) -> String {
-        String::from_utf8(self.unpack_bytes()).unwrap_or_default()
-    }
-
-    /// The packed bytes, not checked as UTF-8: a reader of one line checks
-    /// that line alone (a workspace-symbol answer converts a position in
-    /// each of ~100 notes).
-    fn unpack_bytes(&self) -> Vec<u8> {
-        // Packed from a &str, and lz4_flex's safe decoder returns exactly
-        // the packed bytes or an error.
-        lz4_flex::decompress_size_prepended(&self.bytes).unwrap_or_default()
-    }
-}
-
-impl NoteText {
-    fn packed(text: &str) -> NoteText {
-        let mut runs = Vec::new();
-        let mut start = 0;
-        while start < text.len() {
-            let cut = (start + PACKED_RUN).min(text.len());
-            let end = match text.as_bytes()[cut..].iter().position(|&b| b == b'\n') {
-                Some(i) => cut + i + 1,
-                None => text.len(),
-            };
-            runs.push(PackedRun {
-                start,
-                bytes: lz4_flex::compress_prepend_size(&text.as_bytes()[start..end])
-                    .into_boxed_slice(),
-            });
-            start = end;
-        }
-        NoteText::Packed(runs.into_boxed_slice())
-    }
-}
 
 /// One analysed notes file: its text, line index and model.
 #[derive(Debug)]
@@ -149,10 +91,11 @@ impl NoteFile {
     /// cache (its stamp matched): no parse, no extraction.
     pub fn from_cached(url: Url, text: &str, mut model: FileModel, disk: Stamp) -> NoteFile {
         crate::intern::intern_model(&mut model);
+        let lines = LineIndex::new(text);
         NoteFile {
             path: url.to_file_path().ok(),
-            lines: LineIndex::new(text),
-            text: NoteText::packed(text),
+            text: NoteText::OnDisk(WideChars::of(text, &lines)),
+            lines,
             url: Arc::new(url),
             model,
             version: None,
@@ -160,52 +103,46 @@ impl NoteFile {
         }
     }
 
-    /// Records the stamp of the disk bytes this file was analysed from, packs
-    /// its text and interns its names: the server reads it from disk because
-    /// it is not open, and it stays as it is until the file changes.
+    /// Records the stamp of the disk bytes this file was analysed from,
+    /// leaves its text on disk ([`note_text`]) and interns its names: the
+    /// server reads it from disk because it is not open, and it stays as it
+    /// is until the file changes.
     pub fn with_disk(mut self, disk: Stamp) -> NoteFile {
         self.disk = Some(disk);
         crate::intern::intern_model(&mut self.model);
         if let NoteText::Plain(text) = &self.text {
-            self.text = NoteText::packed(text);
+            self.text = NoteText::OnDisk(WideChars::of(text, &self.lines));
         }
         self
     }
 
-    /// The text the model was built from (unpacked when the file holds it
-    /// packed: bind it once where it is read many times).
+    /// The text the model was built from. A note read from disk reads it
+    /// again (bind it once where it is read many times); when the file has
+    /// changed since, until the server reads it again (its watcher is about
+    /// to), the text is blank: as long and with the same lines, so that the
+    /// model's ranges still slice it, but with nothing in it to find.
     pub fn text(&self) -> Cow<'_, str> {
         match &self.text {
             NoteText::Plain(text) => Cow::Borrowed(text),
-            NoteText::Packed(runs) => {
-                let mut text = String::with_capacity(self.lines.text_len());
-                for run in runs.iter() {
-                    text.push_str(&run.unpack());
-                }
-                Cow::Owned(text)
+            NoteText::OnDisk(_) => {
+                let read = self
+                    .path
+                    .as_deref()
+                    .zip(self.disk.as_ref())
+                    .and_then(|(path, stamp)| note_text::read_back(path, stamp));
+                Cow::Owned(read.unwrap_or_else(|| {
+                    tracing::debug!("{}: changed on disk since it was read", self.url);
+                    self.lines.blank()
+                }))
             }
         }
     }
 
-    /// `offset`'s position in `enc`; unpacks a packed text only when the
-    /// line is not all ASCII.
+    /// `offset`'s position in `enc`, without reading a text left on disk.
     pub fn position(&self, offset: usize, enc: PositionEncoding) -> Position {
         match &self.text {
             NoteText::Plain(text) => self.lines.position(text, offset, enc),
-            NoteText::Packed(runs) => self.lines.ascii_position(offset).unwrap_or_else(|| {
-                // Runs end at line ends: the line is inside one run.
-                let line = self.lines.line_range(offset);
-                let i = runs
-                    .partition_point(|r| r.start <= line.start)
-                    .saturating_sub(1);
-                let run = runs.get(i).map(|r| (r.start, r.unpack_bytes()));
-                let (base, bytes) = run.unwrap_or_default();
-                let line_text = bytes
-                    .get(line.start - base..line.end - base)
-                    .and_then(|b| std::str::from_utf8(b).ok())
-                    .unwrap_or("");
-                self.lines.position_in_line(line_text, offset, enc)
-            }),
+            NoteText::OnDisk(wide) => wide.position(&self.lines, offset, enc),
         }
     }
 
@@ -1562,13 +1499,13 @@ impl IncrementalIndex {
 mod tests {
     use super::*;
 
-    /// A note long enough to be packed in several runs reads back whole,
-    /// and every offset converts as the held text does (non-ASCII lines
-    /// unpack only their run).
+    /// A note read from disk converts every offset as the held text does,
+    /// without its text; its text reads back from disk, and blank (same
+    /// length, same lines) once the file has changed.
     #[test]
-    fn a_note_packed_in_runs_reads_back_and_converts_positions() {
+    fn a_note_left_on_disk_converts_positions_and_reads_back() {
         let mut text = String::new();
-        for i in 0..3000 {
+        for i in 0..300 {
             match i % 4 {
                 0 => text.push_str(&format!("# Talk {i} (Łukasz Langa)\n")),
                 1 => text.push_str("* notes – “quoted” 🐍 and more\r\n"),
@@ -1576,34 +1513,37 @@ mod tests {
                 _ => text.push('\n'),
             }
         }
-        assert!(text.len() > 4 * PACKED_RUN);
-        let url = Url::parse("file:///notes/long.md").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.md");
+        std::fs::write(&path, &text).unwrap();
+        let (read, stamp) = crate::discover::read_notes_stamped(&path).unwrap();
+        let url = Url::from_file_path(&path).unwrap();
         let held = NoteFile::analyse(url.clone(), &text, None);
-        let stamp = Stamp {
-            size: 0,
-            mtime_ns: 0,
-            hash: 0,
-        };
-        let packed = NoteFile::analyse(url, &text, None).with_disk(stamp);
-        let NoteText::Packed(runs) = &packed.text else {
-            panic!("not packed")
-        };
-        assert!(runs.len() > 3);
-        assert_eq!(packed.text(), text.as_str());
+        let on_disk = NoteFile::analyse(url, &read, None).with_disk(stamp);
+        assert!(matches!(on_disk.text, NoteText::OnDisk(_)));
+        assert_eq!(on_disk.text(), text.as_str());
         let encodings = [
             PositionEncoding::Utf8,
             PositionEncoding::Utf16,
             PositionEncoding::Utf32,
         ];
-        for offset in (0..text.len() + 3).step_by(7) {
+        for offset in 0..text.len() + 3 {
             for enc in encodings {
                 assert_eq!(
-                    packed.position(offset, enc),
+                    on_disk.position(offset, enc),
                     held.position(offset, enc),
                     "{offset}"
                 );
             }
         }
+        std::fs::write(&path, "# Another note\n").unwrap();
+        let blank = on_disk.text();
+        assert_eq!(blank.len(), text.len());
+        assert!(blank.bytes().all(|b| b == b' ' || b == b'\n'));
+        let lines = LineIndex::new(&blank);
+        assert_eq!(lines.line_count(), on_disk.lines.line_count());
+        let n = lines.line_count();
+        assert!((0..n).all(|l| lines.line_start(l) == on_disk.lines.line_start(l)));
     }
 
     fn places(n: usize) -> Vec<Place> {

@@ -23,6 +23,7 @@ pub mod intern;
 pub mod linkpath;
 pub mod lsp;
 pub mod model;
+pub mod note_text;
 pub mod pep_index;
 pub mod position;
 pub mod rules;

@@ -304,30 +304,6 @@ impl LineIndex {
         self.len
     }
 
-    /// The text of the line holding `offset`: its byte range, terminator
-    /// included.
-    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
-        let line = self.line_of(offset);
-        self.start(line)..self.next_start(line).unwrap_or(self.len)
-    }
-
-    /// [`LineIndex::position`] from the text of `offset`'s line alone
-    /// (`line_text`, the bytes of [`LineIndex::line_range`]): for a caller
-    /// that holds only part of the text.
-    pub fn position_in_line(
-        &self,
-        line_text: &str,
-        offset: usize,
-        enc: PositionEncoding,
-    ) -> Position {
-        let offset = offset.min(self.len);
-        let line = self.line_of(offset);
-        // A line starts at a char boundary, so flooring within the line
-        // equals flooring in the whole text.
-        let col = Source::floor(line_text, offset - self.start(line));
-        Position::new(to_u32(line), to_u32(line_text.units(0, col, enc)))
-    }
-
     /// The position of `offset` when its line is all ASCII (columns are
     /// bytes in every encoding there, and every offset a char boundary):
     /// no text needed. None for other lines.
@@ -335,6 +311,24 @@ impl LineIndex {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
         self.ascii[line].then(|| Position::new(to_u32(line), to_u32(offset - self.start(line))))
+    }
+
+    /// Is `line` (which exists) all ASCII, terminator included?
+    pub fn is_ascii_line(&self, line: usize) -> bool {
+        self.ascii[line]
+    }
+
+    /// A text of this index's shape, blank: as long, with its newlines where
+    /// they are and spaces elsewhere (what features read of a note whose
+    /// text is gone, until it is read again; slicing it never panics).
+    pub fn blank(&self) -> String {
+        let mut blank = vec![b' '; self.len];
+        for &s in &self.starts[1..] {
+            if let Some(b) = blank.get_mut(s as usize - 1) {
+                *b = b'\n';
+            }
+        }
+        String::from_utf8(blank).unwrap_or_default()
     }
 
     /// Byte offset where `line` starts, if it exists.

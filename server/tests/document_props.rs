@@ -14,7 +14,6 @@ use proptest::prelude::*;
 use talknotes_ls::document::{Document, Settling, TextChange};
 use talknotes_ls::extract::{extract, extract_in_pieces, extract_with};
 use talknotes_ls::index::NoteFile;
-use talknotes_ls::index_cache::Stamp;
 use talknotes_ls::position::{LineIndex, Position, PositionEncoding};
 use talknotes_ls::syntax::Syntax;
 
@@ -188,26 +187,37 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
-    /// A note the server read from disk holds its text packed: it must
-    /// read back byte for byte, and convert positions (the ASCII-line
-    /// shortcut included) exactly as the held text does.
+    /// A note the server read from disk leaves its text there: it must
+    /// read back byte for byte while the file is unchanged, blank (same
+    /// length and lines) once it changed, and convert positions without
+    /// it (the ASCII-line shortcut included) exactly as the held text does.
     #[test]
-    fn a_packed_note_reads_back_its_text_and_positions(
+    fn a_note_left_on_disk_reads_back_its_text_and_positions(
         text in fragment_text(40),
         offset in 0usize..200,
         enc in encoding(),
     ) {
-        let url = url::Url::parse("file:///notes/2019.md").unwrap();
-        let stamp = Stamp { size: text.len() as u64, mtime_ns: 1, hash: 2 };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2019.md");
+        std::fs::write(&path, &text).unwrap();
+        let (read, stamp) = talknotes_ls::discover::read_notes_stamped(&path).unwrap();
+        prop_assert_eq!(&read, &text);
+        let url = url::Url::from_file_path(&path).unwrap();
         let held = NoteFile::analyse(url.clone(), &text, None);
-        let packed = NoteFile::analyse(url, &text, None).with_disk(stamp);
+        let on_disk = NoteFile::analyse(url, &text, None).with_disk(stamp);
         prop_assert!(matches!(held.text(), Cow::Borrowed(_)));
-        prop_assert!(matches!(packed.text(), Cow::Owned(_)));
-        prop_assert_eq!(packed.text(), text.as_str());
-        prop_assert_eq!(packed.text_len(), text.len());
+        prop_assert!(matches!(on_disk.text(), Cow::Owned(_)));
+        prop_assert_eq!(on_disk.text(), text.as_str());
+        prop_assert_eq!(on_disk.text_len(), text.len());
         let want = LineIndex::new(&text).position(&text, offset, enc);
         prop_assert_eq!(held.position(offset, enc), want);
-        prop_assert_eq!(packed.position(offset, enc), want);
+        prop_assert_eq!(on_disk.position(offset, enc), want);
+        std::fs::write(&path, format!("{text}!")).unwrap();
+        let blank = on_disk.text();
+        prop_assert_eq!(blank.len(), text.len());
+        let lines = |t: &str| t.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
+        prop_assert_eq!(lines(&blank), lines(&text));
+        prop_assert!(blank.bytes().all(|b| b == b' ' || b == b'\n'));
     }
 }
 
