@@ -1455,8 +1455,12 @@ impl IncrementalIndex {
             let mut all: Vec<Arc<NoteFile>> = self.files.values().cloned().collect();
             all.sort_by(|a, b| a.url.cmp(&b.url));
             let known = self.facts.known_names.clone();
-            self.facts = Arc::new(Facts::build(&all, known));
+            // Freed before the new facts are built (unless a snapshot still
+            // holds them): the old facts, their spare and the new ones at
+            // once were the peak at the end of indexing.
+            self.facts = Arc::default();
             self.spare = None;
+            self.facts = Arc::new(Facts::build(&all, known));
         } else if !facts_changed.is_empty() {
             self.update_facts(facts_changed);
         }
