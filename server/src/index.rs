@@ -131,7 +131,10 @@ impl NoteFile {
                     .zip(self.disk.as_ref())
                     .and_then(|(path, stamp)| note_text::read_back(path, stamp));
                 Cow::Owned(read.unwrap_or_else(|| {
-                    tracing::debug!("{}: changed on disk since it was read", self.url);
+                    tracing::debug!(
+                        "{}: not on disk as indexed; blank until read again",
+                        self.url
+                    );
                     self.lines.blank()
                 }))
             }

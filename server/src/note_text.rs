@@ -1,12 +1,12 @@
 //! A note's text as the workspace holds it. Open documents (and `--check`)
 //! hold it as is. The notes the server reads from disk do not hold it at
-//! all: at 10,000 notes their texts were the workspace's largest part (55
-//! MiB even LZ4-compressed), and a feature reads one rarely (a reference in
-//! prose, a rename, a moved file). Such a note keeps its [`WideChars`],
-//! which converts positions on its non-ASCII lines (what a reference or a
-//! workspace symbol needs of every note it names), and reads its text back
-//! from disk when a feature asks for it, checked against the stamp of the
-//! bytes its model was built from.
+//! all: at 10,000 notes their texts were the largest part of the notes'
+//! memory after the models (44 MiB even LZ4-compressed), and a feature
+//! reads one rarely (a reference in prose, a rename, a moved file). Such a
+//! note keeps its [`WideChars`], which converts positions on its non-ASCII
+//! lines (what a reference or a workspace symbol needs of every note it
+//! names), and reads its text back from disk when a feature asks for it,
+//! checked against the stamp of the bytes its model was built from.
 
 use std::path::Path;
 use std::sync::Arc;
