@@ -1,6 +1,6 @@
 //! Where the memory of an indexed workspace goes: the live heap (counted by
 //! a wrapping allocator) held by the notes the server keeps for unopened
-//! files (packed text, line index, model field by field) and by the
+//! files (wide characters, line index, model field by field) and by the
 //! workspace facts built over them. tree-sitter trees are not counted: an
 //! unopened note keeps none.
 //!

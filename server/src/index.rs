@@ -149,7 +149,7 @@ impl NoteFile {
         }
     }
 
-    /// The text's length in bytes, without unpacking it.
+    /// The text's length in bytes, without reading it.
     pub fn text_len(&self) -> usize {
         self.lines.text_len()
     }

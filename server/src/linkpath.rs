@@ -36,7 +36,7 @@ impl Destination {
 
 /// Where the destination of `link` is written in `file`'s text: the link's
 /// own destination, or its definition's for `[text][label]` links. `text`
-/// is `file.text()`, unpacked once by callers that look at many links.
+/// is `file.text()`, read once by callers that look at many links.
 pub fn link_destination(file: &NoteFile, text: &str, link: &Link) -> Option<Destination> {
     match &link.kind {
         LinkKind::Inline | LinkKind::Image => unangle(text, link.target_range.clone()),

@@ -421,7 +421,7 @@ impl Features {
 
     pub fn inlay_hints(&self, state: &State, p: InlayHintParams) -> Option<Vec<InlayHint>> {
         let (snapshot, file, enc) = Self::file(state, &p.text_document.uri)?;
-        // Bound once: a note read from disk unpacks its text for each call.
+        // Bound once: a note read from disk reads its text back for each call.
         let text = file.text();
         let start = file.lines.offset(
             &text,
