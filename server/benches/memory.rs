@@ -1,8 +1,8 @@
 //! Where the memory of an indexed workspace goes: the live heap (counted by
-//! a wrapping allocator) held by the notes the server keeps for unopened
-//! files (wide characters, line index, model field by field) and by the
-//! workspace facts built over them. tree-sitter trees are not counted: an
-//! unopened note keeps none.
+//! a wrapping allocator, and with what malloc adds to each allocation)
+//! held by the notes the server keeps for unopened files (wide characters,
+//! line index, model field by field) and by the workspace facts built over
+//! them. tree-sitter trees are not counted: an unopened note keeps none.
 //!
 //! `cargo bench -p talknotes-ls --bench memory -- FOLDER` (a folder of
 //! notes, e.g. one written by `talknotes-gen --files 10000 --out FOLDER`).
@@ -23,18 +23,20 @@ fn mib(bytes: isize) -> String {
     format!("{:8.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// Live bytes and allocations.
-fn live() -> (isize, isize) {
-    (counting::live(), counting::blocks())
+/// Live bytes, allocations, and the bytes malloc holds for them.
+type Held = (isize, isize, isize);
+
+fn live() -> Held {
+    (counting::live(), counting::blocks(), counting::held())
 }
 
-fn since(before: (isize, isize)) -> (isize, isize) {
+fn since(before: Held) -> Held {
     let now = live();
-    (before.0 - now.0, before.1 - now.1)
+    (before.0 - now.0, before.1 - now.1, before.2 - now.2)
 }
 
 /// Live bytes and allocations freed by `drop_part` over every file.
-fn part(files: &mut [Arc<NoteFile>], drop_part: impl Fn(&mut NoteFile)) -> (isize, isize) {
+fn part(files: &mut [Arc<NoteFile>], drop_part: impl Fn(&mut NoteFile)) -> Held {
     let before = live();
     for f in files.iter_mut() {
         drop_part(Arc::get_mut(f).expect("no other holder"));
@@ -67,7 +69,7 @@ fn main() {
     let before_facts = live();
     let mut facts = Facts::build(&files, Default::default());
     let facts_held = since(before_facts);
-    let mut fact_rows: Vec<(&str, (isize, isize))> = Vec::new();
+    let mut fact_rows: Vec<(&str, Held)> = Vec::new();
     macro_rules! fact {
         ($($field:ident),*) => {$(
             let before = live();
@@ -107,7 +109,7 @@ fn main() {
         count(|f| f.model.libraries.len()),
     );
     println!("live heap held for them:");
-    let mut rows: Vec<(&str, (isize, isize))> = Vec::new();
+    let mut rows: Vec<(&str, Held)> = Vec::new();
     macro_rules! model {
         ($($field:ident),*) => {$(
             let bytes = part(&mut files, |f| drop(std::mem::take(&mut f.model.$field)));
@@ -134,15 +136,24 @@ fn main() {
     let before_rest = live();
     drop(files);
     rows.push(("wide chars, URL, path, file", since(before_rest)));
-    let row = |indent: usize, name: &str, (bytes, blocks): (isize, isize)| {
+    println!(
+        "{:<32} {:>12} {:>21} {:>12}",
+        "", "live heap", "", "with malloc's headers"
+    );
+    let row = |indent: usize, name: &str, (bytes, blocks, chunks): Held| {
         let name = format!("{}{name}", " ".repeat(indent));
-        println!("{name:<32} {} {blocks:>10} allocations", mib(bytes));
+        println!(
+            "{name:<32} {} {blocks:>10} allocations {}",
+            mib(bytes),
+            mib(chunks)
+        );
     };
     for (name, held) in &rows {
         row(2, name, *held);
     }
-    row(2, "all of the notes", (-held.0, -held.1));
-    row(2, "workspace facts", (-facts_held.0, -facts_held.1));
+    let negated = |(a, b, c): Held| (-a, -b, -c);
+    row(2, "all of the notes", negated(held));
+    row(2, "workspace facts", negated(facts_held));
     for (name, held) in &fact_rows {
         row(4, name, *held);
     }

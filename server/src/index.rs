@@ -188,8 +188,8 @@ impl NoteFile {
     pub fn anchors_signature(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for heading in &self.model.headings {
-            heading.anchor.hash(&mut h);
-            heading.text.hash(&mut h);
+            heading.anchor().hash(&mut h);
+            heading.text().hash(&mut h);
         }
         h.finish()
     }
@@ -199,7 +199,7 @@ impl NoteFile {
     pub fn titles_signature(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.path.hash(&mut h);
-        self.model.headings.first().map(|h| &h.text).hash(&mut h);
+        self.model.headings.first().map(|h| h.text()).hash(&mut h);
         let label = conference_label(self);
         (label.label, label.year).hash(&mut h);
         h.finish()

@@ -331,8 +331,8 @@ pub fn build(
                 .filter(|l| inside(&l.range))
                 .filter(|l| !(l.kind == LinkKind::Bare && in_definition(&l.range)))
                 .map(|l| LinkOut {
-                    text: l.text.clone(),
-                    target: l.target.clone(),
+                    text: l.text().to_string(),
+                    target: l.target().to_string(),
                     line: line_col(file, l.range.start).0,
                     kind: match l.kind {
                         LinkKind::Inline => "inline",
@@ -367,7 +367,7 @@ pub fn build(
                 })
                 .collect();
             let mut talk_libs: Vec<String> = Vec::new();
-            for l in model.libraries.iter().filter(|l| inside(&l.range)) {
+            for l in model.libraries.iter().filter(|l| inside(&l.range())) {
                 if !talk_libs
                     .iter()
                     .any(|x| library_key(x) == library_key(&l.name))
@@ -411,11 +411,11 @@ pub fn build(
 
         for l in &model.libraries {
             let entry = libraries.entry(library_key(&l.name)).or_default();
-            let line = line_col(file, l.range.start).0;
+            let line = line_col(file, l.range().start).0;
             if entry.1.insert((path.clone(), line)) {
                 *entry.0.entry(l.name.to_string()).or_insert(0) += 1;
             }
-            if let Some(id) = talk_id_at(l.range.start) {
+            if let Some(id) = talk_id_at(l.range().start) {
                 if !entry.2.contains(&id) {
                     entry.2.push(id);
                 }

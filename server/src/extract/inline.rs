@@ -225,20 +225,20 @@ fn resolve(piece: &Piece, base: usize, defs: &HashMap<&str, &str>, out: &mut Inl
                 }
                 (
                     LinkKind::Reference {
-                        label: label.clone(),
+                        label: label.as_str().into(),
                         defined: def.is_some(),
                     },
                     def.map(|t| t.to_string()).unwrap_or_default(),
                 )
             }
         };
-        out.links.push(Link {
+        out.links.push(Link::new(
             kind,
-            text: l.text.clone(),
-            target,
-            range: at(&l.range),
-            target_range: at(&l.target_range),
-        });
+            &l.text,
+            &target,
+            at(&l.range),
+            at(&l.target_range),
+        ));
     }
     out.code_spans.extend(piece.code_spans.iter().map(at));
 }

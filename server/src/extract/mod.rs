@@ -192,13 +192,13 @@ fn build(
         }
     }
     for u in bare {
-        model.links.push(Link {
-            kind: LinkKind::Bare,
-            text: String::new(),
-            target: text[u.clone()].to_string(),
-            range: u.clone(),
-            target_range: u,
-        });
+        model.links.push(Link::new(
+            LinkKind::Bare,
+            "",
+            &text[u.clone()],
+            u.clone(),
+            u,
+        ));
     }
     model.links.sort_by_key(|l| l.range.start);
     // The PEP number inside a link's target is a reference too, but a PEP
@@ -211,7 +211,7 @@ fn build(
         refs::libraries_in(text, span.clone(), true, &mut model.libraries);
         let found_statement = model.libraries[before..]
             .iter()
-            .any(|l| l.via != LibraryVia::PipInstall || span.contains(&l.range.start));
+            .any(|l| l.via != LibraryVia::PipInstall || span.contains(&l.range().start));
         if !found_statement {
             if let Some(lib) = refs::code_span_library(text, span.clone()) {
                 model.libraries.push(lib);
@@ -219,16 +219,16 @@ fn build(
         }
     }
     for l in &model.links {
-        if let Some(name) = refs::link_library(&l.target) {
-            model.libraries.push(LibraryMention {
-                name: name.into(),
-                range: l.target_range.clone(),
-                via: LibraryVia::Link,
-            });
+        if let Some(name) = refs::link_library(l.target()) {
+            model.libraries.push(LibraryMention::new(
+                name.into(),
+                l.target_range.clone(),
+                LibraryVia::Link,
+            ));
         }
     }
-    model.libraries.sort_by_key(|l| l.range.start);
-    model.libraries.dedup_by_key(|l| l.range.clone());
+    model.libraries.sort_by_key(|l| l.range().start);
+    model.libraries.dedup_by_key(|l| l.range());
 
     let found = conference::find(text, &outline.blocks, file_name);
     let conference_line = found.as_ref().and_then(|f| f.line.clone());
@@ -237,7 +237,7 @@ fn build(
     let link_targets: Vec<(TextRange, &str)> = model
         .links
         .iter()
-        .map(|l| (l.range.clone(), l.target.as_str()))
+        .map(|l| (l.range.clone(), l.target()))
         .collect();
     model.talks = talks::find_talks(&talks::TalkInput {
         text,
@@ -285,12 +285,7 @@ fn headings(text: &str, blocks: &[blocks::Block]) -> Vec<Heading> {
             format!("{base}-{n}")
         };
         *n += 1;
-        out.push(Heading {
-            text: visible,
-            level,
-            range: b.content.clone(),
-            anchor,
-        });
+        out.push(Heading::new(&visible, &anchor, level, b.content.clone()));
     }
     out
 }

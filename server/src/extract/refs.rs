@@ -128,16 +128,26 @@ pub fn issue_refs(text: &str, range: TextRange, out: &mut Vec<IssueRef>) {
         out.push(IssueRef {
             tracker,
             number,
-            written: rest.to_string(),
+            // Only a malformed one's is read: no allocation for the rest.
+            written: if number.is_none() {
+                rest.to_string()
+            } else {
+                String::new()
+            },
             range: start..end,
         });
     }
     for m in ISSUE.captures_iter(slice) {
         let whole = m.get(0).unwrap();
+        let number = m["num"].parse().ok();
         out.push(IssueRef {
             tracker: IssueTracker::Issue,
-            number: m["num"].parse().ok(),
-            written: m["num"].to_string(),
+            number,
+            written: if number.is_none() {
+                m["num"].to_string()
+            } else {
+                String::new()
+            },
             range: range.start + whole.start()..range.start + whole.end(),
         });
     }
@@ -181,11 +191,11 @@ pub fn libraries_in(
 ) {
     let slice = &text[range.clone()];
     let mut push = |name: regex::Match, via| {
-        out.push(LibraryMention {
-            name: name.as_str().into(),
-            range: range.start + name.start()..range.start + name.end(),
+        out.push(LibraryMention::new(
+            name.as_str().into(),
+            range.start + name.start()..range.start + name.end(),
             via,
-        })
+        ))
     };
     // Each pattern needs its command word: looking for that first spares
     // the regex set-up on the thousands of short code spans of a note
@@ -241,10 +251,12 @@ pub fn code_span_library(text: &str, span: TextRange) -> Option<LibraryMention> 
         // `TypeVar`, `DeprecationWarning`: a class, not a module (`cProfile` is one).
         && !(first.starts_with(|c: char| c.is_ascii_uppercase())
             && first.chars().skip(1).any(|c| c.is_ascii_uppercase()));
-    ok.then(|| LibraryMention {
-        name: first.into(),
-        range: body_start + lead..body_start + lead + first.len(),
-        via: LibraryVia::CodeSpan,
+    ok.then(|| {
+        LibraryMention::new(
+            first.into(),
+            body_start + lead..body_start + lead + first.len(),
+            LibraryVia::CodeSpan,
+        )
     })
 }
 

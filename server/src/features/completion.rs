@@ -402,7 +402,7 @@ fn libraries(
         .model
         .libraries
         .iter()
-        .find(|l| l.range == range)
+        .find(|l| l.range() == range)
         .map(|l| l.name.to_lowercase());
     for (id, score) in found {
         let e = &facts.library_list[id as usize];
@@ -597,15 +597,15 @@ fn link_destinations(
                        ranked: &mut Vec<(f64, Item)>| {
         let mut query = Query::new(typed);
         for h in &target.model.headings {
-            let Some(score) = query.score(&h.anchor, crate::fuzzy::char_mask(&h.anchor)) else {
+            let Some(score) = query.score(h.anchor(), crate::fuzzy::char_mask(h.anchor())) else {
                 continue;
             };
             let mut it = item(
                 ItemKind::Anchor,
-                format!("{prefix}{}", h.anchor),
+                format!("{prefix}{}", h.anchor()),
                 range.clone(),
             );
-            it.detail = Some(h.text.clone());
+            it.detail = Some(h.text().to_string());
             ranked.push((f64::from(score) - h.range.start as f64 * 1e-9, it));
         }
     };

@@ -159,14 +159,14 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
         .links
         .iter()
         .filter(|l| talk.range.start <= l.range.start && l.range.end <= talk.range.end)
-        .filter(|l| matches!(classify(&l.target), LinkTarget::Url) && is_talk_url(&l.target))
+        .filter(|l| matches!(classify(l.target()), LinkTarget::Url) && is_talk_url(l.target()))
         .map(|l| {
-            let text = if l.text.trim().is_empty() {
-                link_kind(&l.target)
+            let text = if l.text().trim().is_empty() {
+                link_kind(l.target())
             } else {
-                l.text.trim()
+                l.text().trim()
             };
-            format!("- [{text}]({})", l.target)
+            format!("- [{text}]({})", l.target())
         })
         .collect();
     if !links.is_empty() {

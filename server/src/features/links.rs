@@ -59,9 +59,9 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
         if matches!(l.kind, LinkKind::Reference { .. }) {
             continue;
         }
-        match classify(&l.target) {
-            LinkTarget::Url if is_talk_url(&l.target) && Url::parse(&l.target).is_ok() => {
-                let lower = l.target.to_ascii_lowercase();
+        match classify(l.target()) {
+            LinkTarget::Url if is_talk_url(l.target()) && Url::parse(l.target()).is_ok() => {
+                let lower = l.target().to_ascii_lowercase();
                 let what = if lower.contains("/schedule/") {
                     "Schedule"
                 } else {
@@ -69,12 +69,12 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
                 };
                 out.push(DocumentLink {
                     range: l.target_range.clone(),
-                    target: l.target.clone(),
+                    target: l.target().to_string(),
                     tooltip: Some(what.into()),
                 });
             }
             LinkTarget::Anchor(_) | LinkTarget::Relative { .. } => {
-                let Some((dest, heading)) = link_destination(snapshot, &file, &l.target) else {
+                let Some((dest, heading)) = link_destination(snapshot, &file, l.target()) else {
                     continue;
                 };
                 let mut target = dest.clone();

@@ -54,7 +54,7 @@ pub fn definition(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Location
             .collect(),
         Target::Link { index, .. } => {
             let link = &file.model.links[*index];
-            link_destination(snapshot, &file, &link.target)
+            link_destination(snapshot, &file, link.target())
                 .map(|(u, r)| vec![Location::new(&u, r.unwrap_or(0..0))])
                 .unwrap_or_default()
         }
@@ -112,7 +112,7 @@ pub fn references(
         }
         Target::Link { index, .. } => {
             let link = &file.model.links[*index];
-            match link_destination(snapshot, &file, &link.target) {
+            match link_destination(snapshot, &file, link.target()) {
                 Some((u, Some(heading))) => heading_references(snapshot, &u, &heading),
                 _ => Vec::new(),
             }
@@ -204,7 +204,7 @@ fn mention_locations(snapshot: &Snapshot, target: &Target) -> Vec<Location> {
                 .libraries
                 .get(name)
                 .map_or(&[], Vec::as_slice),
-            |f, i| Some(f.model.libraries.get(i)?.range.clone()),
+            |f, i| Some(f.model.libraries.get(i)?.range()),
         ),
         _ => return Vec::new(),
     };
@@ -267,10 +267,10 @@ pub fn links_to_heading(snapshot: &Snapshot, url: &Url, heading: &TextRange) -> 
     let mut out = Vec::new();
     for f in snapshot.files.values() {
         for link in &f.model.links {
-            if !link.target.contains('#') {
+            if !link.target().contains('#') {
                 continue;
             }
-            if let Some((u, Some(r))) = link_destination(snapshot, f, &link.target) {
+            if let Some((u, Some(r))) = link_destination(snapshot, f, link.target()) {
                 if u == *url && r == *heading {
                     out.push(Location::new(&f.url, link.target_range.clone()));
                 }

@@ -170,13 +170,13 @@ fn anchor_edits(
         let text = if i == index {
             visible_title(&content)
         } else {
-            old.text.clone()
+            old.text().to_string()
         };
         let base = slug(&text);
         let n = seen.entry(base.clone()).or_insert(0);
         let anchor = if *n == 0 { base } else { format!("{base}-{n}") };
         *n += 1;
-        if anchor == old.anchor {
+        if anchor == old.anchor() {
             continue;
         }
         for l in links_to_heading(snapshot, &file.url, &old.range) {
@@ -211,7 +211,7 @@ fn anchor_range(file: &NoteFile, target: &TextRange) -> Option<TextRange> {
                 .model
                 .link_definitions
                 .iter()
-                .find(|d| d.label == *label)?;
+                .find(|d| *d.label == **label)?;
             let text = &file.text()[def.range.clone()];
             let colon = text.find("]:")? + 2;
             let rest = &text[colon..];

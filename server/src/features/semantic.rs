@@ -71,7 +71,7 @@ pub fn semantic_tokens(snapshot: &Snapshot, url: &Url, range: Option<TextRange>)
         kind: TokenKind::Issue,
     }));
     raw.extend(m.libraries.iter().map(|l| Token {
-        range: l.range.clone(),
+        range: l.range(),
         kind: TokenKind::Library,
     }));
     raw.retain(|t| !t.range.is_empty());

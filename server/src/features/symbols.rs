@@ -63,7 +63,7 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
             .as_ref()
             .and_then(|c| c.range.as_ref())
             .is_some_and(|r| h.range.start <= r.start && r.end <= h.range.end);
-        if is_talk || is_conference_line || h.text.trim().is_empty() {
+        if is_talk || is_conference_line || h.text().trim().is_empty() {
             continue;
         }
         let start = text[..h.range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -75,7 +75,7 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
             });
         nodes.push((
             Symbol {
-                name: h.text.clone(),
+                name: h.text().to_string(),
                 detail: None,
                 kind: SymbolKind::Section,
                 range: start..end.max(h.range.end),

@@ -106,7 +106,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
     for (i, link) in m.links.iter().enumerate() {
         if touches(&link.range, offset)
             && matches!(
-                classify(&link.target),
+                classify(link.target()),
                 LinkTarget::Anchor(_) | LinkTarget::Relative { .. }
             )
         {
@@ -116,10 +116,10 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
             });
         }
     }
-    if let Some(l) = m.libraries.iter().find(|l| touches(&l.range, offset)) {
+    if let Some(l) = m.libraries.iter().find(|l| touches(&l.range(), offset)) {
         return Some(Target::Library {
             name: l.name.to_lowercase(),
-            range: l.range.clone(),
+            range: l.range(),
         });
     }
     for (i, talk) in m.talks.iter().enumerate() {
@@ -362,7 +362,7 @@ pub fn link_destination(
     };
     let other = snapshot.file(&url)?;
     let a = anchor.to_lowercase();
-    let heading = other.model.headings.iter().find(|h| h.anchor == a)?;
+    let heading = other.model.headings.iter().find(|h| h.anchor() == a)?;
     Some(((*url).clone(), Some(heading.range.clone())))
 }
 

@@ -197,7 +197,7 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
         return;
     }
     for link in &file.model.links {
-        let Some((c, t)) = cx.catalogs.talk_of_schedule_url(&link.target) else {
+        let Some((c, t)) = cx.catalogs.talk_of_schedule_url(link.target()) else {
             continue;
         };
         let Some((i, talk)) = file.model.talk_at(link.range.start) else {
@@ -214,7 +214,7 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
             // "see also", not a mistake.
             let own: HashSet<String> = entry.schedule_urls().map(normalize_url).collect();
             let links_own = file.model.links.iter().any(|l| {
-                talk.range.contains(&l.range.start) && own.contains(&normalize_url(&l.target))
+                talk.range.contains(&l.range.start) && own.contains(&normalize_url(l.target()))
             });
             if links_own {
                 continue;
@@ -300,12 +300,12 @@ fn library_typos(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 Rule::LibraryTypo,
-                lib.range.clone(),
+                lib.range(),
                 format!(
                     "“{name}” is not a known PyPI project; “{near}” is a popular one, one letter away"
                 ),
             )
-            .fix(format!("Change to {near}"), lib.range.clone(), near),
+            .fix(format!("Change to {near}"), lib.range(), near),
         );
     }
 }

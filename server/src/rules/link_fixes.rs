@@ -93,7 +93,7 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
     let mut out = Vec::new();
     if let Some(f) = snapshot_file {
         if let Some(h) = f.model.headings.first() {
-            out.push(h.text.clone());
+            out.push(h.text().to_string());
         }
     }
     if let Some(c) = cx.facts.conferences.get(url) {
@@ -223,17 +223,17 @@ pub fn anchor_candidates(target: &NoteFile, anchor: &str) -> Vec<(String, u32)> 
     let a = anchor.to_lowercase();
     let mut out: Vec<(String, u32)> = Vec::new();
     for h in &target.model.headings {
-        let mut best: Option<u32> = typo(&a, &h.anchor).map(|d| 2 * d);
+        let mut best: Option<u32> = typo(&a, h.anchor()).map(|d| 2 * d);
         // The rest of the heading (often its speaker) left out, or added.
-        if !a.is_empty() && h.anchor.starts_with(&format!("{a}-")) {
+        if !a.is_empty() && h.anchor().starts_with(&format!("{a}-")) {
             best = Some(best.map_or(3, |b| b.min(3)));
         }
-        if !h.anchor.is_empty() && a.starts_with(&format!("{}-", h.anchor)) {
+        if !h.anchor().is_empty() && a.starts_with(&format!("{}-", h.anchor())) {
             best = Some(best.map_or(4, |b| b.min(4)));
         }
         if let Some(score) = best {
-            if !out.iter().any(|(x, _)| *x == h.anchor) {
-                out.push((h.anchor.clone(), score));
+            if !out.iter().any(|(x, _)| *x == h.anchor()) {
+                out.push((h.anchor().to_string(), score));
             }
         }
     }
@@ -272,7 +272,7 @@ pub fn missing_note(
     };
     let path_range = dest.path_range(&text);
     let old = &text[path_range.clone()];
-    let candidates: Vec<(Fix, u32)> = note_candidates(cx, dir, resolved, &link.text)
+    let candidates: Vec<(Fix, u32)> = note_candidates(cx, dir, resolved, link.text())
         .iter()
         .filter_map(|(path, score)| {
             let new = rewrite(old, dir, resolved, path, dest.angled)?;
@@ -300,7 +300,7 @@ pub fn missing_note(
             edits: Vec::new(),
             create: Some(NewNote {
                 url,
-                text: format!("# {}\n", new_note_title(&link.text, resolved)),
+                text: format!("# {}\n", new_note_title(link.text(), resolved)),
             }),
         });
     let mut finding = finding;

@@ -131,7 +131,7 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
         } else {
             link.target_range.clone()
         };
-        match classify(&link.target) {
+        match classify(link.target()) {
             Target::Empty => out.push(Finding::new(
                 Rule::BrokenLink,
                 link.range.clone(),
@@ -143,11 +143,11 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                 }
             }
             Target::Url => {
-                if let Some(err) = url_error(&link.target) {
+                if let Some(err) = url_error(link.target()) {
                     out.push(Finding::new(
                         Rule::BrokenLink,
                         range,
-                        format!("“{}” is not a valid URL: {err}", link.target),
+                        format!("“{}” is not a valid URL: {err}", link.target()),
                     ));
                 }
             }
@@ -157,7 +157,7 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                     range.clone(),
                     format!(
                         "“{}” has no scheme: a renderer treats it as a relative path, not a web address",
-                        link.target
+                        link.target()
                     ),
                 )
                 .fix("Add https://", range.start..range.start, "https://"),
@@ -208,7 +208,7 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
 
 fn has_anchor(file: &NoteFile, anchor: &str) -> bool {
     let a = anchor.to_lowercase();
-    file.model.headings.iter().any(|h| h.anchor == a)
+    file.model.headings.iter().any(|h| h.anchor() == a)
 }
 
 fn anchor_finding(
@@ -234,13 +234,13 @@ fn anchor_finding(
     );
     // The closest heading, as a hint of what was meant (and the fixes).
     let (mut f, best) = super::link_fixes::missing_anchor(f, file, link, target, anchor);
-    if let Some(h) = best.and_then(|a| target.model.headings.iter().find(|h| h.anchor == a)) {
+    if let Some(h) = best.and_then(|a| target.model.headings.iter().find(|h| h.anchor() == a)) {
         f.message
-            .push_str(&format!(" (did you mean “#{}”?)", h.anchor));
+            .push_str(&format!(" (did you mean “#{}”?)", h.anchor()));
         f = f.related(
             &target.url,
             h.range.clone(),
-            format!("heading “{}”", h.text),
+            format!("heading “{}”", h.text()),
         );
     }
     f
@@ -271,7 +271,7 @@ pub fn schedule_links(file: &NoteFile, _cx: &Context, out: &mut Vec<Finding>) {
     let year = file.model.conference.as_ref().and_then(|c| c.year);
     let mut first_use: HashMap<String, (usize, std::ops::Range<usize>)> = HashMap::new();
     for link in &file.model.links {
-        let Some(m) = SCHEDULE.captures(&link.target) else {
+        let Some(m) = SCHEDULE.captures(link.target()) else {
             continue;
         };
         let link_year: u16 = m["year"].parse().unwrap_or(0);
