@@ -267,7 +267,7 @@ mod workspace {
             .find_map(|t| t.speakers.first())
             .expect("a speaker");
         let mut text = original.text().to_string();
-        text.insert(speaker.range.end, 'x');
+        text.insert(speaker.range().end, 'x');
         let renamed = Arc::new(NoteFile::analyse((*original.url).clone(), &text, None));
         let u = original.url.clone();
         let mut index = IncrementalIndex::new(files, Default::default());

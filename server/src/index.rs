@@ -314,7 +314,7 @@ impl Place {
     /// The speaker's range in `file` (the file at `self.url`).
     pub fn range(&self, file: &NoteFile) -> Option<TextRange> {
         let talk = file.model.talks.get(self.talk)?;
-        Some(talk.speakers.get(self.speaker)?.range.clone())
+        Some(talk.speakers.get(self.speaker)?.range())
     }
 }
 

@@ -140,7 +140,7 @@ fn talks_and_speakers_are_read_as_specified() {
             .model
             .talks
             .iter()
-            .find(|t| note.lines.line_of(t.line_range.start) + 1 == line);
+            .find(|t| note.lines.line_of(t.line_range().start) + 1 == line);
         match talk {
             None => problems.push(format!("{file}:{line}: no talk found ({title})")),
             Some(t) => {
@@ -171,7 +171,7 @@ fn talks_and_speakers_are_read_as_specified() {
             .to_string_lossy()
             .replace('\\', "/");
         for t in &note.model.talks {
-            let line = note.lines.line_of(t.line_range.start) + 1;
+            let line = note.lines.line_of(t.line_range().start) + 1;
             if !rows
                 .iter()
                 .any(|r| unquote(&r[0]) == file && r[1] == line.to_string())

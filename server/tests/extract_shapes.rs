@@ -194,22 +194,22 @@ After the list.
             "Last Talk Here"
         ]
     );
-    let starts: Vec<usize> = m.talks.iter().map(|t| t.range.start).collect();
+    let starts: Vec<usize> = m.talks.iter().map(|t| t.range().start).collect();
     // Each talk ends where the next begins, but the last, which ends with
     // its list (before the paragraph after it).
     for (k, t) in m.talks.iter().enumerate().take(m.talks.len() - 1) {
-        assert_eq!(t.range.end, starts[k + 1], "talk {k}: {:?}", t.title);
+        assert_eq!(t.range().end, starts[k + 1], "talk {k}: {:?}", t.title);
     }
     let last = m.talks.last().unwrap();
     let list_end = text.find("\nAfter the list.").unwrap();
     assert!(
-        last.range.end <= list_end + 1 && last.range.end > text.find("last note").unwrap(),
+        last.range().end <= list_end + 1 && last.range().end > text.find("last note").unwrap(),
         "last talk ends at {} (list ends at {list_end})",
-        last.range.end
+        last.range().end
     );
     // The sibling note belongs to the first talk's notes.
     let note = text.find("a sibling note").unwrap();
     assert_eq!(m.talk_at(note).map(|(i, _)| i), Some(0));
-    let notes = m.talks[0].notes_range.clone().unwrap();
+    let notes = m.talks[0].notes_range().unwrap();
     assert!(notes.contains(&note));
 }

@@ -128,8 +128,8 @@ fn renaming_victor_stinger_edits_exactly_the_speaker_occurrences() {
         for t in &f.model.talks {
             for sp in &t.speakers {
                 if &*sp.name == "Victor Stinger" {
-                    assert_eq!(&text[sp.range.clone()], "Victor Stinger");
-                    want.push((u.clone(), sp.range.clone()));
+                    assert_eq!(&text[sp.range()], "Victor Stinger");
+                    want.push((u.clone(), sp.range()));
                 }
             }
         }

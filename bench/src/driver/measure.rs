@@ -450,10 +450,10 @@ impl Spots {
         let with_speaker =
             mid(&|t| !t.speakers.is_empty()).ok_or("no speaker in the large file")?;
         let speaker = &talks[with_speaker].speakers[0];
-        let speaker_inside = text[speaker.range.clone()]
+        let speaker_inside = text[speaker.range()]
             .char_indices()
             .nth(2)
-            .map_or(speaker.range.start, |(i, _)| speaker.range.start + i);
+            .map_or(speaker.range().start, |(i, _)| speaker.range().start + i);
         let mut queries: Vec<String> = talks
             .iter()
             .flat_map(|t| &t.speakers)
@@ -466,7 +466,7 @@ impl Spots {
         }
         Ok(Spots {
             notes_line_end,
-            speaker_end: speaker.range.end,
+            speaker_end: speaker.range().end,
             speaker_inside,
             queries,
         })
@@ -475,7 +475,7 @@ impl Spots {
 
 /// The end of the first prose line of the talk's notes.
 fn note_line_end(text: &str, talk: &talknotes_ls::model::Talk) -> Option<usize> {
-    let notes = talk.notes_range.clone()?;
+    let notes = talk.notes_range()?;
     let mut at = notes.start;
     for line in text[notes.clone()].split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);

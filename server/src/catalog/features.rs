@@ -71,7 +71,7 @@ fn info(
         talk: c.talks[m.talk].clone(),
         kind: m.kind,
         talk_index: index,
-        title_range: talk.title_range.clone(),
+        title_range: talk.title_range(),
     })
 }
 
@@ -116,7 +116,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<CatalogLink> {
                 .clone()
                 .or_else(|| info.talk.video().map(str::to_string))?;
             Some(CatalogLink {
-                range: t.title_range.clone(),
+                range: t.title_range(),
                 tooltip: format!("{} in the {} catalog", info.talk.title, info.conference),
                 target,
             })

@@ -311,13 +311,13 @@ pub fn build(
         let talk_id_at = |offset: usize| -> Option<String> {
             model
                 .talk_at(offset)
-                .map(|(_, t)| format!("{path}:{}", line_col(file, t.title_range.start).0))
+                .map(|(_, t)| format!("{path}:{}", line_col(file, t.title_range().start).0))
         };
 
         for talk in &model.talks {
-            let (line, column) = line_col(file, talk.title_range.start);
+            let (line, column) = line_col(file, talk.title_range().start);
             let id = format!("{path}:{line}");
-            let inside = |r: &std::ops::Range<usize>| talk.range.contains(&r.start);
+            let inside = |r: &std::ops::Range<usize>| talk.range().contains(&r.start);
             // The URL of a `[label]: url` definition is not a link of its own.
             let in_definition = |r: &std::ops::Range<usize>| {
                 model

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use super::blocks::{lines, Block, BlockKind};
 use super::memo::Memo;
 use super::names::{is_person_name, split_talk_line, trim_range, Separator, TalkLine};
-use crate::model::{Speaker, SpeakerSlot, Talk, TalkForm, TextRange};
+use crate::model::{Speaker, SpeakerSlot, Talk, TalkForm, TalkParts, TextRange};
 
 /// Headings and lines that are sections, not talks.
 fn is_section_name(title: &str) -> bool {
@@ -136,13 +136,13 @@ impl TalkInput<'_> {
 
 pub fn find_talks(input: &TalkInput) -> Vec<Talk> {
     let mut talks = heading_talks(input);
-    let taken: Vec<TextRange> = talks.iter().map(|t| t.range.clone()).collect();
+    let taken: Vec<TextRange> = talks.iter().map(|t| t.range()).collect();
     let inside_taken = |r: &TextRange| taken.iter().any(|t| t.start <= r.start && r.end <= t.end);
     talks.extend(list_talks(input, &inside_taken));
-    let taken: Vec<TextRange> = talks.iter().map(|t| t.range.clone()).collect();
+    let taken: Vec<TextRange> = talks.iter().map(|t| t.range()).collect();
     let inside_taken = |r: &TextRange| taken.iter().any(|t| t.start <= r.start && r.end <= t.end);
     talks.extend(paragraph_talks(input, &inside_taken));
-    talks.sort_by_key(|t| t.line_range.start);
+    talks.sort_by_key(|t| t.line_range().start);
     talks
 }
 
@@ -150,9 +150,11 @@ pub fn find_talks(input: &TalkInput) -> Vec<Talk> {
 fn speakers_of(text: &str, line: &TalkLine, base: usize) -> Vec<Speaker> {
     line.speakers
         .iter()
-        .map(|r| Speaker {
-            name: normalize_space(&text[base + r.start..base + r.end]).into(),
-            range: base + r.start..base + r.end,
+        .map(|r| {
+            Speaker::new(
+                normalize_space(&text[base + r.start..base + r.end]).into(),
+                base + r.start..base + r.end,
+            )
         })
         .collect()
 }
@@ -339,7 +341,7 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
         }
         let range = section_of(input, c.block, level);
         let notes_start = b.range.end.min(range.end);
-        talks.push(Talk {
+        talks.push(Talk::new(TalkParts {
             title: title.into(),
             title_range: b.content.start + c.line.title.start..b.content.start + c.line.title.end,
             speakers,
@@ -350,17 +352,14 @@ fn heading_talks(input: &TalkInput) -> Vec<Talk> {
             empty_notes: empty_notes_heading(input, c.block, level, &range),
             speaker_slot: slot(b.content.start + c.line.title.end, style, &c.line),
             range,
-        });
+        }));
     }
     // A talk heading nested in another talk's section ends that talk.
     for i in 0..talks.len().saturating_sub(1) {
-        let next = talks[i + 1].range.start;
+        let next = talks[i + 1].range().start;
         let t = &mut talks[i];
-        if t.range.contains(&next) {
-            t.range.end = next;
-            if let Some(n) = &mut t.notes_range {
-                n.end = next.max(n.start);
-            }
+        if t.range().contains(&next) {
+            t.end_at(next);
         }
     }
     talks
@@ -450,10 +449,10 @@ fn split_names(s: &str, base: usize) -> Vec<Speaker> {
             let p = p.trim();
             if let Some(pos) = s2[search_from..].find(p) {
                 let at = start + search_from + pos;
-                out.push(Speaker {
-                    name: normalize_space(p).into(),
-                    range: base + at..base + at + p.len(),
-                });
+                out.push(Speaker::new(
+                    normalize_space(p).into(),
+                    base + at..base + at + p.len(),
+                ));
                 search_from += pos + p.len();
             }
         }
@@ -480,17 +479,9 @@ fn file_style(seps: impl Iterator<Item = Separator>, default: Separator) -> Sepa
 fn slot(title_end: usize, style: Separator, line: &TalkLine) -> SpeakerSlot {
     if line.dangling {
         // `Title,`: the separator is there already.
-        return SpeakerSlot {
-            offset: title_end + 1,
-            separator: style,
-            after_separator: true,
-        };
+        return SpeakerSlot::new(title_end + 1, style, true);
     }
-    SpeakerSlot {
-        offset: title_end,
-        separator: style,
-        after_separator: false,
-    }
+    SpeakerSlot::new(title_end, style, false)
 }
 
 /// List items that are talks: `- Title - Speaker`, `* **Title - Speaker**`.
@@ -580,7 +571,7 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
         let range = b.range.start..end;
         let title_range = it.base + it.line.title.start..it.base + it.line.title.end;
         let line_end = b.content.end;
-        talks.push(Talk {
+        talks.push(Talk::new(TalkParts {
             title: visible_title(&text[title_range.clone()]).into(),
             title_range,
             speakers: speakers_of(text, &it.line, it.base),
@@ -591,7 +582,7 @@ fn list_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec<Talk
             empty_notes: None,
             speaker_slot: slot(it.base + it.line.title.end, style, &it.line),
             range,
-        });
+        }));
     }
     talks
 }
@@ -752,10 +743,7 @@ fn paragraph_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec
             let (s, e) = trim_range(text, c.range.start, c.range.end);
             (
                 s..e,
-                vec![Speaker {
-                    name: normalize_space(&text[s..e]).into(),
-                    range: s..e,
-                }],
+                vec![Speaker::new(normalize_space(&text[s..e]).into(), s..e)],
                 true,
             )
         } else {
@@ -765,7 +753,7 @@ fn paragraph_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec
                 c.read.keynote,
             )
         };
-        talks.push(Talk {
+        talks.push(Talk::new(TalkParts {
             title: visible_title(&text[title_range.clone()]).into(),
             speaker_slot: slot(title_range.end, style, &c.read),
             title_range,
@@ -776,7 +764,7 @@ fn paragraph_talks(input: &TalkInput, taken: &dyn Fn(&TextRange) -> bool) -> Vec
             notes_range: (c.range.end < end).then_some(c.range.end..end),
             empty_notes: None,
             range: c.range.start..end,
-        });
+        }));
     }
     talks
 }

@@ -276,7 +276,7 @@ fn speakers(
         .talks
         .iter()
         .flat_map(|t| &t.speakers)
-        .find(|s| touches(&s.range, offset))
+        .find(|s| touches(&s.range(), offset))
         .map(|s| &*s.name);
     let facts = &snapshot.facts;
     let extras = &snapshot.extras;

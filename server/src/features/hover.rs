@@ -158,7 +158,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
         .model
         .links
         .iter()
-        .filter(|l| talk.range.start <= l.range.start && l.range.end <= talk.range.end)
+        .filter(|l| talk.range().start <= l.range.start && l.range.end <= talk.range().end)
         .filter(|l| matches!(classify(l.target()), LinkTarget::Url) && is_talk_url(l.target()))
         .map(|l| {
             let text = if l.text().trim().is_empty() {
@@ -193,7 +193,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
     }
     // What the conference's catalog says: its title, speakers, date, video.
     if let Some(info) =
-        crate::catalog::features::talk_at(snapshot, &file.url, talk.title_range.start)
+        crate::catalog::features::talk_at(snapshot, &file.url, talk.title_range().start)
     {
         out.push_str(&format!("\n---\n\nIn the catalog: {}\n", info.markdown()));
     }

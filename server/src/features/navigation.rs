@@ -40,7 +40,7 @@ pub fn definition(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Location
                 .filter_map(|(u, t)| talk_title(snapshot, &u, t))
                 .collect();
             // Then the talk's entry in the conference's catalog.
-            let start = file.model.talks[*talk].title_range.start;
+            let start = file.model.talks[*talk].title_range().start;
             if let Some(entry) = crate::catalog::features::definition(snapshot, url, start) {
                 if let Ok(u) = Url::from_file_path(&entry.path) {
                     found.push(Location::new(&u, 0..0));
@@ -178,10 +178,7 @@ pub fn same_talks(snapshot: &Snapshot, keys: &[String]) -> Vec<(Url, usize)> {
 
 fn talk_title(snapshot: &Snapshot, url: &Url, talk: usize) -> Option<Location> {
     let f = snapshot.file(url)?;
-    Some(Location::new(
-        url,
-        f.model.talks.get(talk)?.title_range.clone(),
-    ))
+    Some(Location::new(url, f.model.talks.get(talk)?.title_range()))
 }
 
 /// The range of item `i` of one of a file's lists.
@@ -233,7 +230,7 @@ fn talk_references(snapshot: &Snapshot, keys: &[String]) -> Vec<Location> {
             titles.push(talk.title.clone());
         }
         if let Some(h) = f.model.headings.iter().find(|h| {
-            h.range.start <= talk.title_range.start && talk.title_range.end <= h.range.end
+            h.range.start <= talk.title_range().start && talk.title_range().end <= h.range.end
         }) {
             out.extend(
                 links_to_heading(snapshot, u, &h.range)

@@ -96,7 +96,7 @@ pub fn rename(
         Some(Target::Talk { talk, range }) => {
             let t = &file.model.talks[talk];
             let heading = file.model.headings.iter().position(|h| {
-                h.range.start <= t.title_range.start && t.title_range.end <= h.range.end
+                h.range.start <= t.title_range().start && t.title_range().end <= h.range.end
             });
             edits.push((
                 url.clone(),

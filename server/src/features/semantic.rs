@@ -52,12 +52,12 @@ pub fn semantic_tokens(snapshot: &Snapshot, url: &Url, range: Option<TextRange>)
     let mut raw: Vec<Token> = Vec::new();
     for t in &m.talks {
         raw.push(Token {
-            range: t.title_range.clone(),
+            range: t.title_range(),
             kind: TokenKind::TalkTitle,
         });
         for s in &t.speakers {
             raw.push(Token {
-                range: s.range.clone(),
+                range: s.range(),
                 kind: TokenKind::Speaker,
             });
         }

@@ -44,7 +44,7 @@ pub fn folding_ranges(snapshot: &Snapshot, url: &Url) -> Vec<Fold> {
         .model
         .talks
         .iter()
-        .map(|t| t.line_range.start.min(t.range.start)..t.range.end)
+        .map(|t| t.line_range().start.min(t.range().start)..t.range().end)
         .collect();
     ranges.extend(sections(&file));
     let mut out: Vec<Fold> = ranges
@@ -83,17 +83,17 @@ pub fn selection_ranges(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Te
     }
     let line = super::line_at(text, offset);
     for t in &file.model.talks {
-        if t.title_range.start <= offset && offset <= t.title_range.end {
-            candidates.push(t.title_range.clone());
+        if t.title_range().start <= offset && offset <= t.title_range().end {
+            candidates.push(t.title_range());
         }
-        if t.line_range.start <= offset && offset <= t.line_range.end {
-            candidates.push(t.line_range.clone());
+        if t.line_range().start <= offset && offset <= t.line_range().end {
+            candidates.push(t.line_range());
         }
-        if t.range.contains(&offset) {
-            if let Some(n) = t.notes_range.as_ref().filter(|n| n.contains(&offset)) {
+        if t.range().contains(&offset) {
+            if let Some(n) = t.notes_range().as_ref().filter(|n| n.contains(&offset)) {
                 candidates.push(n.clone());
             }
-            candidates.push(t.range.clone());
+            candidates.push(t.range());
         }
     }
     candidates.push(line);

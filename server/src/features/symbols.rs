@@ -46,8 +46,9 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
                 name: t.title.to_string(),
                 detail: (!names.is_empty()).then(|| names.join(", ")),
                 kind: SymbolKind::Talk,
-                range: t.range.start.min(t.line_range.start)..t.range.end.max(t.line_range.end),
-                selection_range: t.title_range.clone(),
+                range: t.range().start.min(t.line_range().start)
+                    ..t.range().end.max(t.line_range().end),
+                selection_range: t.title_range(),
                 children: Vec::new(),
             },
             level,
@@ -57,7 +58,7 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
         let is_talk = m
             .talks
             .iter()
-            .any(|t| t.line_range.start <= h.range.start && h.range.end <= t.line_range.end);
+            .any(|t| t.line_range().start <= h.range.start && h.range.end <= t.line_range().end);
         let is_conference_line = m
             .conference
             .as_ref()
@@ -174,7 +175,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbo
         let e = &facts.talk_list[id as usize];
         let Some(range) = snapshot
             .file(&e.url)
-            .and_then(|f| Some(f.model.talks.get(e.talk)?.title_range.clone()))
+            .and_then(|f| Some(f.model.talks.get(e.talk)?.title_range()))
         else {
             continue;
         };

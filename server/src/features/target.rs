@@ -76,14 +76,14 @@ impl Target {
 pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<Target> {
     let m = &file.model;
     for (i, talk) in m.talks.iter().enumerate() {
-        if !touches(&talk.line_range, offset) {
+        if !touches(&talk.line_range(), offset) {
             continue;
         }
         for s in &talk.speakers {
-            if touches(&s.range, offset) {
+            if touches(&s.range(), offset) {
                 return Some(Target::Speaker {
                     name: s.name.to_string(),
-                    range: s.range.clone(),
+                    range: s.range(),
                     talk: Some(i),
                 });
             }
@@ -123,10 +123,10 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
         });
     }
     for (i, talk) in m.talks.iter().enumerate() {
-        if touches(&talk.title_range, offset) && !talk.title_range.is_empty() {
+        if touches(&talk.title_range(), offset) && !talk.title_range().is_empty() {
             return Some(Target::Talk {
                 talk: i,
-                range: talk.title_range.clone(),
+                range: talk.title_range(),
             });
         }
     }
@@ -260,7 +260,7 @@ fn talk_in_prose(
         .model
         .talks
         .iter()
-        .position(|t| t.line_range.start <= line.start && line.end <= t.line_range.end);
+        .position(|t| t.line_range().start <= line.start && line.end <= t.line_range().end);
     for len in (1..=3).rev() {
         for i in k.saturating_sub(len - 1)..=k {
             let j = i + len - 1;

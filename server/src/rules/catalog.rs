@@ -135,20 +135,20 @@ fn talk_titles(file: &NoteFile, cat: &FileCatalog, out: &mut Vec<Finding>) {
         };
         let mut f = Finding::new(
             Rule::TalkTitle,
-            talk.title_range.clone(),
+            talk.title_range(),
             format!(
                 "title “{}” differs from the {} catalog’s “{}”",
                 talk.title, conf.title, catalog_title
             ),
         );
         // Replace only a plain title the catalog's words cover exactly.
-        let plain = file.text().get(talk.title_range.clone()) == Some(&*talk.title);
+        let plain = file.text().get(talk.title_range()) == Some(&*talk.title);
         let same_length = crate::extract::title_key(catalog_title).split(' ').count()
             == crate::extract::title_key(&talk.title).split(' ').count();
         if plain && same_length && note_keys(&talk.title).len() == 1 {
             f = f.fix(
                 format!("Change to “{catalog_title}”"),
-                talk.title_range.clone(),
+                talk.title_range(),
                 catalog_title,
             );
         }
@@ -178,13 +178,13 @@ fn speaker_typos(file: &NoteFile, cat: &FileCatalog, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         Rule::SpeakerTypo,
-                        s.range.clone(),
+                        s.range(),
                         format!(
                             "speaker “{}” is likely a typo for “{better}” (the {} catalog’s spelling)",
                             s.name, conf.title
                         ),
                     )
-                    .fix(format!("Change to {better}"), s.range.clone(), better),
+                    .fix(format!("Change to {better}"), s.range(), better),
                 );
             }
         }
@@ -214,7 +214,7 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
             // "see also", not a mistake.
             let own: HashSet<String> = entry.schedule_urls().map(normalize_url).collect();
             let links_own = file.model.links.iter().any(|l| {
-                talk.range.contains(&l.range.start) && own.contains(&normalize_url(l.target()))
+                talk.range().contains(&l.range.start) && own.contains(&normalize_url(l.target()))
             });
             if links_own {
                 continue;

@@ -13,7 +13,7 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
         }
         let mut finding = Finding::new(
             Rule::MissingSpeaker,
-            talk.title_range.clone(),
+            talk.title_range(),
             format!("talk “{}” has no speaker", talk.title),
         );
         if let Some((other, other_talk)) = same_talk_with_speaker(file, talk, cx) {
@@ -36,12 +36,12 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
             finding = finding
                 .related(
                     &other.url,
-                    first.range.clone(),
+                    first.range(),
                     format!("“{}” by {names}", other_talk.title),
                 )
                 .fix(
                     format!("Add speaker {names}"),
-                    talk.speaker_slot.offset..talk.speaker_slot.offset,
+                    talk.speaker_slot.offset()..talk.speaker_slot.offset(),
                     talk.speaker_slot.insertion(&names),
                 );
         } else if let Some((conf, entry, _)) = cat.entry(i) {
@@ -59,7 +59,7 @@ pub fn missing_speaker(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &m
                 );
                 finding = finding.fix(
                     format!("Add speaker {names}"),
-                    talk.speaker_slot.offset..talk.speaker_slot.offset,
+                    talk.speaker_slot.offset()..talk.speaker_slot.offset(),
                     talk.speaker_slot.insertion(&names),
                 );
             }
@@ -81,7 +81,8 @@ fn same_talk_with_speaker(
     let mut best: Option<(std::sync::Arc<NoteFile>, Talk)> = None;
     for k in cx.facts.similar_titles(&key) {
         for (url, i) in cx.facts.talks.get(k).into_iter().flatten() {
-            if *url == file.url && file.model.talks.get(*i).map(|t| &t.range) == Some(&talk.range) {
+            if *url == file.url && file.model.talks.get(*i).map(|t| t.range()) == Some(talk.range())
+            {
                 continue;
             }
             let Some(other) = (cx.files)(url) else {
@@ -136,17 +137,13 @@ pub fn speaker_typo(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
             };
             let mut f = Finding::new(
                 Rule::SpeakerTypo,
-                s.range.clone(),
+                s.range(),
                 format!(
                     "speaker “{}” is likely a typo for “{}” ({evidence})",
                     s.name, better
                 ),
             )
-            .fix(
-                format!("Change to {better}"),
-                s.range.clone(),
-                better.clone(),
-            );
+            .fix(format!("Change to {better}"), s.range(), better.clone());
             let place = cx.facts.speakers.get(better).and_then(|p| p.first());
             if let Some(place) = place {
                 if let Some(range) = (cx.files)(&place.url).and_then(|other| place.range(&other)) {

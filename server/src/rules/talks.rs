@@ -22,12 +22,12 @@ pub fn duplicate_talks(file: &NoteFile, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::new(
                         Rule::DuplicateTalk,
-                        talk.title_range.clone(),
+                        talk.title_range(),
                         format!("talk “{}” is already noted above in this file", talk.title),
                     )
                     .related(
                         &file.url,
-                        earlier.title_range.clone(),
+                        earlier.title_range(),
                         "first noted here",
                     ),
                 );
@@ -41,7 +41,7 @@ pub fn duplicate_talks(file: &NoteFile, out: &mut Vec<Finding>) {
 
 pub fn empty_notes(file: &NoteFile, out: &mut Vec<Finding>) {
     for talk in &file.model.talks {
-        if let Some(r) = &talk.empty_notes {
+        if let Some(r) = &talk.empty_notes() {
             out.push(Finding::new(
                 Rule::EmptyNotes,
                 r.clone(),
