@@ -71,16 +71,16 @@ fn check_model(file: &NoteFile) {
         check_range(t, r, "conference");
     }
     for talk in &m.talks {
-        check_range(t, &talk.title_range, "talk title");
-        check_range(t, &talk.line_range, "talk line");
-        check_range(t, &talk.range, "talk");
-        for r in talk.notes_range.iter().chain(&talk.empty_notes) {
+        check_range(t, &talk.title_range(), "talk title");
+        check_range(t, &talk.line_range(), "talk line");
+        check_range(t, &talk.range(), "talk");
+        for r in talk.notes_range().iter().chain(&talk.empty_notes()) {
             check_range(t, r, "talk notes");
         }
         for s in &talk.speakers {
-            check_range(t, &s.range, "speaker");
+            check_range(t, &s.range(), "speaker");
         }
-        let o = talk.speaker_slot.offset;
+        let o = talk.speaker_slot.offset();
         check_range(t, &(o..o), "speaker slot");
     }
     for h in &m.headings {
@@ -100,7 +100,7 @@ fn check_model(file: &NoteFile) {
         check_range(t, &i.range, "issue");
     }
     for l in &m.libraries {
-        check_range(t, &l.range, "library");
+        check_range(t, &l.range(), "library");
     }
     for s in &m.suppressions {
         // A region of offsets, not text: a suppression open to the end of
