@@ -238,8 +238,9 @@ impl Separator {
 
 /// Two strings in one allocation. Every note of the workspace keeps its
 /// headings (text and anchor) and links (target and text): as two
-/// `String`s each, they were 24 bytes more per pair and an allocation
-/// more, ~600,000 allocations at 10,000 notes.
+/// `String`s each, they took 24 bytes more per pair and an allocation
+/// more (~290,000 more allocations at 10,000 notes, each with malloc's
+/// header).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StrPair {
     both: Box<str>,
@@ -424,8 +425,9 @@ impl LibraryMention {
 }
 
 /// A byte range in 8 bytes instead of 16, for the model's most numerous
-/// items (libraries: ~70 per note of the benchmark's workspaces). Notes
-/// over 4 MiB are not analysed, so offsets fit in 32 bits.
+/// items (talks, speakers, libraries: ~70 library mentions per note of the
+/// benchmark's workspaces). Notes over 4 MiB are not analysed, so offsets
+/// fit in 32 bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     start: u32,
