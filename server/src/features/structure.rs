@@ -90,8 +90,8 @@ pub fn selection_ranges(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Te
             candidates.push(t.line_range());
         }
         if t.range().contains(&offset) {
-            if let Some(n) = t.notes_range().as_ref().filter(|n| n.contains(&offset)) {
-                candidates.push(n.clone());
+            if let Some(n) = t.notes_range().filter(|n| n.contains(&offset)) {
+                candidates.push(n);
             }
             candidates.push(t.range());
         }

@@ -41,10 +41,10 @@ pub fn duplicate_talks(file: &NoteFile, out: &mut Vec<Finding>) {
 
 pub fn empty_notes(file: &NoteFile, out: &mut Vec<Finding>) {
     for talk in &file.model.talks {
-        if let Some(r) = &talk.empty_notes() {
+        if let Some(r) = talk.empty_notes() {
             out.push(Finding::new(
                 Rule::EmptyNotes,
-                r.clone(),
+                r,
                 format!("the notes of “{}” are empty", talk.title),
             ));
         }
