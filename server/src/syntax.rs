@@ -35,7 +35,10 @@
 //!   autolink or code span, which is all the product reads from inline
 //!   trees (`grammar/queries/inline.scm`). In real notes most inline nodes
 //!   are such plain prose, and their parse was a third of the whole parse
-//!   (see [`may_hold_links`]).
+//!   (see [`may_hold_links`]). Of the rest, the extraction reads most
+//!   without their tree too: prose with plain `[text](url)` links and
+//!   `` `code` `` spans only (`extract/simple_inline.rs`); the tree is
+//!   parsed only when asked for ([`InlinePiece::tree`]).
 //!
 //! # Can an inline tree change when an edit is outside its range?
 //!

@@ -1,5 +1,6 @@
 //! What the inline trees hold: links of every kind and code spans, found
-//! with the query in `grammar/queries/inline.scm`.
+//! with the query in `grammar/queries/inline.scm`, or read directly from
+//! the text where it is simple enough (`simple_inline.rs`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -8,6 +9,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 use super::memo::Memo;
+use super::simple_inline;
 use crate::model::{Link, LinkKind, TextRange};
 use crate::syntax::Syntax;
 
@@ -28,22 +30,22 @@ pub struct Inlines {
 /// references not yet resolved against the file's definitions. A function
 /// of the node's bytes and holes alone (see `syntax.rs`), so it is memoised
 /// by them across edits.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Piece {
-    links: Vec<RawLink>,
-    code_spans: Vec<TextRange>,
+    pub(super) links: Vec<RawLink>,
+    pub(super) code_spans: Vec<TextRange>,
 }
 
-#[derive(Debug)]
-struct RawLink {
-    kind: RawKind,
-    text: String,
-    range: TextRange,
-    target_range: TextRange,
+#[derive(Debug, PartialEq)]
+pub(super) struct RawLink {
+    pub(super) kind: RawKind,
+    pub(super) text: String,
+    pub(super) range: TextRange,
+    pub(super) target_range: TextRange,
 }
 
-#[derive(Debug)]
-enum RawKind {
+#[derive(Debug, PartialEq)]
+pub(super) enum RawKind {
     Inline {
         target: String,
     },
@@ -73,8 +75,14 @@ pub fn pieces(
     syntax.for_each_inline_piece(text, |mut p| {
         let node_text = text.get(p.range.clone()).unwrap_or_default();
         let (at, holes) = (p.range.start, p.holes);
-        // The tree is read (and parsed, when not kept) only on a memo miss.
+        // The tree is read (and parsed, when not kept) only on a memo miss,
+        // and only for text that is not simple.
         let mut run = || {
+            if holes.is_empty() {
+                if let Some(piece) = simple_inline::scan(node_text) {
+                    return Some(piece);
+                }
+            }
             let (tree, origin) = p.tree()?;
             Some(query(tree, node_text, origin, &mut cursor))
         };
@@ -263,4 +271,85 @@ pub fn normalize_label(label: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The piece tree-sitter-md's inline parse gives `text`.
+    fn parsed(text: &str) -> Piece {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_md::INLINE_LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(text, None).unwrap();
+        query(&tree, text, 0, &mut QueryCursor::new())
+    }
+
+    fn agrees(text: &str) -> Result<bool, String> {
+        match simple_inline::scan(text) {
+            None => Ok(false),
+            Some(fast) if fast == parsed(text) => Ok(true),
+            Some(fast) => Err(format!(
+                "{text:?}: scanned {fast:?}, parsed {:?}",
+                parsed(text)
+            )),
+        }
+    }
+
+    #[test]
+    fn simple_text_is_read_without_a_parse() {
+        for text in [
+            "see [the talk](https://example.org/talk_1?a=1&b=2) and `asyncio` (PEP 8)",
+            "`a` `b c` [x y](z) [é](/ü)",
+            "no links at all: (just) 'quotes' \"here\"!",
+            "multi\nline `code` text",
+        ] {
+            assert_eq!(agrees(text), Ok(true));
+        }
+        for text in [
+            "![image](x)",
+            "[ref][label]",
+            "[shortcut]",
+            "`` double ``",
+            "<https://example.org>",
+            "*[em](x)*",
+            "[a](b \"title\")",
+            "[a\nb](c)",
+            "unclosed `code",
+        ] {
+            assert_eq!(agrees(text), Ok(false), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(50000))]
+        /// Wherever the scan answers, it gives what the parse gives.
+        #[test]
+        fn simple_scan_equals_the_inline_parse(
+            text in proptest::collection::vec(proptest::prop_oneof![
+                3 => proptest::string::string_regex("[a-z (),.:!é]{1,6}").unwrap(),
+                2 => proptest::string::string_regex("[a-z0-9 \\n\\[\\]()!<>*_~$&;:/.#|\"'\\\\`=+-]{1,3}").unwrap(),
+                2 => proptest::string::string_regex("\\[[a-z (é)]{0,4}\\]\\([a-z:/._&*#?=é-]{0,6}\\)").unwrap(),
+                2 => proptest::string::string_regex("`[a-z \\[\\]()*_&é]{0,4}`").unwrap(),
+                1 => proptest::prop_oneof![
+                    proptest::strategy::Just("https://"),
+                    proptest::strategy::Just("www.a.org"),
+                    proptest::strategy::Just("a@b.org"),
+                    proptest::strategy::Just("&amp;"),
+                    proptest::strategy::Just("  \n"),
+                    proptest::strategy::Just("*"),
+                    proptest::strategy::Just("**"),
+                    proptest::strategy::Just("_"),
+                    proptest::strategy::Just("__"),
+                ].prop_map(|s: &str| s.to_string()),
+            ], 0..10).prop_map(|parts: Vec<String>| parts.concat())
+        ) {
+            if let Err(e) = agrees(&text) {
+                proptest::prop_assert!(false, "{}", e);
+            }
+        }
+    }
 }

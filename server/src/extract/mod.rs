@@ -11,6 +11,7 @@ mod inline;
 mod memo;
 pub mod names;
 mod refs;
+mod simple_inline;
 mod talks;
 
 pub use conference::parse_name_year;
