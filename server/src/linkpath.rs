@@ -39,7 +39,7 @@ impl Destination {
 /// is `file.text()`, read once by callers that look at many links.
 pub fn link_destination(file: &NoteFile, text: &str, link: &Link) -> Option<Destination> {
     match &link.kind {
-        LinkKind::Inline | LinkKind::Image => unangle(text, link.target_range.clone()),
+        LinkKind::Inline | LinkKind::Image => unangle(text, link.target_range()),
         LinkKind::Reference {
             label,
             defined: true,

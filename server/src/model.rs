@@ -273,7 +273,7 @@ pub struct Heading {
     /// (`#effective-code-review-erik-rose`), unique in the file.
     text_anchor: StrPair,
     pub level: u8,
-    pub range: TextRange,
+    span: Span,
 }
 
 impl Heading {
@@ -281,8 +281,13 @@ impl Heading {
         Heading {
             text_anchor: StrPair::new(text, anchor),
             level,
-            range,
+            span: Span::from(range),
         }
+    }
+
+    /// The whole heading line.
+    pub fn range(&self) -> TextRange {
+        self.span.range()
     }
 
     /// The heading's text as shown (markup removed).
@@ -303,10 +308,8 @@ pub struct Link {
     /// The destination as written (for references: the definition's),
     /// then the link text.
     target_text: StrPair,
-    /// The whole link.
-    pub range: TextRange,
-    /// The destination (for references: the label).
-    pub target_range: TextRange,
+    span: Span,
+    target_span: Span,
 }
 
 impl Link {
@@ -320,9 +323,19 @@ impl Link {
         Link {
             kind,
             target_text: StrPair::new(target, text),
-            range,
-            target_range,
+            span: Span::from(range),
+            target_span: Span::from(target_range),
         }
+    }
+
+    /// The whole link.
+    pub fn range(&self) -> TextRange {
+        self.span.range()
+    }
+
+    /// The destination (for references: the label).
+    pub fn target_range(&self) -> TextRange {
+        self.target_span.range()
     }
 
     /// The link text, when it has one (else empty).
@@ -361,11 +374,26 @@ pub struct LinkDefinition {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PepRef {
     pub number: u32,
-    pub range: TextRange,
+    span: Span,
     pub form: PepForm,
     /// Up to a few words following the reference on its line (`Many Linux
     /// wheels`), used to tell whether the number fits what is described.
-    pub context: String,
+    pub context: Box<str>,
+}
+
+impl PepRef {
+    pub fn new(number: u32, range: TextRange, form: PepForm, context: &str) -> PepRef {
+        PepRef {
+            number,
+            span: Span::from(range),
+            form,
+            context: context.into(),
+        }
+    }
+
+    pub fn range(&self) -> TextRange {
+        self.span.range()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -386,8 +414,30 @@ pub struct IssueRef {
     pub number: Option<u32>,
     /// The token after the prefix as written, for malformed ones (empty
     /// when `number` is set).
-    pub written: String,
-    pub range: TextRange,
+    pub written: Box<str>,
+    span: Span,
+}
+
+impl IssueRef {
+    /// Keeps `written` only when `number` is None: only a malformed
+    /// reference's is read.
+    pub fn new(
+        tracker: IssueTracker,
+        number: Option<u32>,
+        written: &str,
+        range: TextRange,
+    ) -> IssueRef {
+        IssueRef {
+            tracker,
+            number,
+            written: if number.is_none() { written } else { "" }.into(),
+            span: Span::from(range),
+        }
+    }
+
+    pub fn range(&self) -> TextRange {
+        self.span.range()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -424,9 +474,9 @@ impl LibraryMention {
     }
 }
 
-/// A byte range in 8 bytes instead of 16, for the model's most numerous
-/// items (talks, speakers, libraries: ~70 library mentions per note of the
-/// benchmark's workspaces). Notes over 4 MiB are not analysed, so offsets
+/// A byte range in 8 bytes instead of 16, for the model's numerous items
+/// (talks, speakers, headings, links, PEP and issue references, libraries:
+/// ~70 library mentions per note of the benchmark's workspaces). Notes over 4 MiB are not analysed, so offsets
 /// fit in 32 bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {

@@ -233,17 +233,23 @@ impl Source for Rope {
 /// ([`LineIndex::edit_rope`] / [`LineIndex::edit_str`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
-    /// Byte offset where each line starts; `starts[0] == 0`; a line starts
-    /// after every `\n`. Never empty. 32 bits: held for every note of the
-    /// workspace (2.4 million lines at 10,000 notes), and notes are at most
-    /// 4 MiB; a text past 4 GiB, which no editor sends, is indexed as if
-    /// its last line ran from its last newline before 4 GiB to its end.
+    /// Byte offset where each line starts ([`OFFSET`] bits), with the
+    /// line's flag in the top bit ([`ASCII`]: the line, terminator
+    /// included, is all ASCII); `starts[0]` is at 0; a line starts after
+    /// every `\n`. Never empty. 32 bits in all: held for every note of the
+    /// workspace (2.4 million lines at 10,000 notes; the flag in a
+    /// separate `Vec<bool>` was 2.3 MiB more), and notes are at most 4 MiB;
+    /// a text past 2 GiB, which no editor sends, is indexed as if its last
+    /// line ran from its last newline before 2 GiB to its end.
     starts: Vec<u32>,
-    /// `ascii[l]`: line `l`, terminator included, is all ASCII.
-    ascii: Vec<bool>,
     /// Length of the indexed text.
     len: usize,
 }
+
+/// The top bit of a line start: the line is all ASCII.
+const ASCII: u32 = 1 << 31;
+/// The bits of a line start that hold its offset.
+const OFFSET: u32 = ASCII - 1;
 
 impl Default for LineIndex {
     fn default() -> Self {
@@ -265,32 +271,45 @@ impl LineIndex {
     fn build<S: Source + ?Sized>(text: &S) -> LineIndex {
         let len = text.len();
         let mut starts = vec![0];
-        let mut ascii = Vec::new();
         text.newlines(0, len, &mut |nl| match u32::try_from(nl + 1) {
-            Ok(start) => {
+            Ok(start) if start <= OFFSET => {
                 starts.push(start);
                 true
             }
-            Err(_) => false,
+            _ => false,
         });
         // Held for every note of the workspace: no spare capacity.
         starts.shrink_to_fit();
-        ascii.reserve_exact(starts.len());
-        for (i, &s) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).map_or(len, |&e| e as usize);
-            ascii.push(text.is_ascii(s as usize, end));
+        let mut index = LineIndex { starts, len };
+        index.flag_ascii(text, 0..index.starts.len());
+        index
+    }
+
+    /// Sets the ASCII flag of `lines` from `text`.
+    fn flag_ascii<S: Source + ?Sized>(&mut self, text: &S, lines: std::ops::Range<usize>) {
+        for line in lines {
+            let (s, e) = (self.start(line), self.next_start(line).unwrap_or(self.len));
+            let offset = self.starts[line] & OFFSET;
+            self.starts[line] = if text.is_ascii(s, e) {
+                offset | ASCII
+            } else {
+                offset
+            };
         }
-        LineIndex { starts, ascii, len }
+    }
+
+    fn ascii(&self, line: usize) -> bool {
+        self.starts[line] & ASCII != 0
     }
 
     /// Byte offset where `line` (which exists) starts.
     fn start(&self, line: usize) -> usize {
-        self.starts[line] as usize
+        (self.starts[line] & OFFSET) as usize
     }
 
     /// Byte offset where the line after `line` starts, if there is one.
     fn next_start(&self, line: usize) -> Option<usize> {
-        self.starts.get(line + 1).map(|&s| s as usize)
+        self.line_start(line + 1)
     }
 
     /// Number of lines: one more than the number of `\n`s (an empty text and
@@ -310,12 +329,13 @@ impl LineIndex {
     pub fn ascii_position(&self, offset: usize) -> Option<Position> {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
-        self.ascii[line].then(|| Position::new(to_u32(line), to_u32(offset - self.start(line))))
+        self.ascii(line)
+            .then(|| Position::new(to_u32(line), to_u32(offset - self.start(line))))
     }
 
     /// Is `line` (which exists) all ASCII, terminator included?
     pub fn is_ascii_line(&self, line: usize) -> bool {
-        self.ascii[line]
+        self.ascii(line)
     }
 
     /// A text of this index's shape, blank: as long, with its newlines where
@@ -324,7 +344,7 @@ impl LineIndex {
     pub fn blank(&self) -> String {
         let mut blank = vec![b' '; self.len];
         for &s in &self.starts[1..] {
-            if let Some(b) = blank.get_mut(s as usize - 1) {
+            if let Some(b) = blank.get_mut((s & OFFSET) as usize - 1) {
                 *b = b'\n';
             }
         }
@@ -333,14 +353,14 @@ impl LineIndex {
 
     /// Byte offset where `line` starts, if it exists.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.starts.get(line).map(|&s| s as usize)
+        self.starts.get(line).map(|&s| (s & OFFSET) as usize)
     }
 
     /// The line holding byte `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.len);
         self.starts
-            .partition_point(|&s| s as usize <= offset)
+            .partition_point(|&s| (s & OFFSET) as usize <= offset)
             .saturating_sub(1)
     }
 
@@ -378,7 +398,7 @@ impl LineIndex {
         let offset = text.floor(offset);
         let line = self.line_of(offset);
         let start = text.floor(self.start(line)).min(offset);
-        let col = if self.ascii[line] {
+        let col = if self.ascii(line) {
             offset - start
         } else {
             text.units(start, offset, enc)
@@ -399,7 +419,7 @@ impl LineIndex {
         let start = text.floor(self.start(line));
         let end = text.floor(self.content_end(text, line)).max(start);
         let col = pos.character as usize;
-        if self.ascii[line] {
+        if self.ascii(line) {
             text.floor(start.saturating_add(col).min(end))
         } else {
             text.advance(start, end, col, enc)
@@ -447,8 +467,8 @@ impl LineIndex {
         old_end: usize,
         new_end: usize,
     ) {
-        // Past 4 GiB (before or after) the index is built afresh.
-        let fits = |len: usize| u32::try_from(len).is_ok();
+        // Past 2 GiB (before or after) the index is built afresh.
+        let fits = |len: usize| len <= OFFSET as usize;
         let consistent = fits(self.len)
             && fits(text.len())
             && start <= old_end
@@ -461,8 +481,8 @@ impl LineIndex {
         }
         let first = self.line_of(start);
         let last = self.line_of(old_end);
-        // The new text's length fits in 32 bits (checked above): so do its
-        // line starts and the shifts below.
+        // The new text's length fits in 31 bits (checked above): so do its
+        // line starts and the shifts below, which leave the flag bits be.
         let mut inserted: Vec<u32> = Vec::new();
         text.newlines(start, new_end, &mut |nl| {
             inserted.push(nl as u32 + 1);
@@ -481,13 +501,8 @@ impl LineIndex {
             Ordering::Equal => {}
         }
         self.starts.splice(first + 1..=last, inserted);
-        self.ascii.splice(first + 1..=last, vec![false; added]);
         self.len = text.len();
-        for line in first..=first + added {
-            let s = self.start(line);
-            let e = self.next_start(line).unwrap_or(self.len);
-            self.ascii[line] = text.is_ascii(s, e);
-        }
+        self.flag_ascii(text, first..first + added + 1);
     }
 }
 

@@ -84,20 +84,20 @@ fn check_model(file: &NoteFile) {
         check_range(t, &(o..o), "speaker slot");
     }
     for h in &m.headings {
-        check_range(t, &h.range, "heading");
+        check_range(t, &h.range(), "heading");
     }
     for l in &m.links {
-        check_range(t, &l.range, "link");
-        check_range(t, &l.target_range, "link target");
+        check_range(t, &l.range(), "link");
+        check_range(t, &l.target_range(), "link target");
     }
     for d in &m.link_definitions {
         check_range(t, &d.range, "link definition");
     }
     for p in &m.peps {
-        check_range(t, &p.range, "PEP");
+        check_range(t, &p.range(), "PEP");
     }
     for i in &m.issues {
-        check_range(t, &i.range, "issue");
+        check_range(t, &i.range(), "issue");
     }
     for l in &m.libraries {
         check_range(t, &l.range(), "library");

@@ -328,12 +328,12 @@ pub fn build(
             let links = model
                 .links
                 .iter()
-                .filter(|l| inside(&l.range))
-                .filter(|l| !(l.kind == LinkKind::Bare && in_definition(&l.range)))
+                .filter(|l| inside(&l.range()))
+                .filter(|l| !(l.kind == LinkKind::Bare && in_definition(&l.range())))
                 .map(|l| LinkOut {
                     text: l.text().to_string(),
                     target: l.target().to_string(),
-                    line: line_col(file, l.range.start).0,
+                    line: line_col(file, l.range().start).0,
                     kind: match l.kind {
                         LinkKind::Inline => "inline",
                         LinkKind::Image => "image",
@@ -345,7 +345,7 @@ pub fn build(
                 })
                 .collect();
             let mut talk_peps: Vec<u32> = Vec::new();
-            for p in model.peps.iter().filter(|p| inside(&p.range)) {
+            for p in model.peps.iter().filter(|p| inside(&p.range())) {
                 if !talk_peps.contains(&p.number) {
                     talk_peps.push(p.number);
                 }
@@ -353,7 +353,7 @@ pub fn build(
             let issues = model
                 .issues
                 .iter()
-                .filter(|i| inside(&i.range))
+                .filter(|i| inside(&i.range()))
                 .map(|i| IssueOut {
                     tracker: match i.tracker {
                         IssueTracker::Bpo => "bpo",
@@ -362,8 +362,8 @@ pub fn build(
                     }
                     .into(),
                     number: i.number,
-                    text: text[i.range.clone()].to_string(),
-                    line: line_col(file, i.range.start).0,
+                    text: text[i.range()].to_string(),
+                    line: line_col(file, i.range().start).0,
                 })
                 .collect();
             let mut talk_libs: Vec<String> = Vec::new();
@@ -426,8 +426,8 @@ pub fn build(
             let entry = peps.entry(p.number).or_default();
             entry
                 .0
-                .insert((path.clone(), line_col(file, p.range.start).0));
-            if let Some(id) = talk_id_at(p.range.start) {
+                .insert((path.clone(), line_col(file, p.range().start).0));
+            if let Some(id) = talk_id_at(p.range().start) {
                 if !entry.1.contains(&id) {
                     entry.1.push(id);
                 }

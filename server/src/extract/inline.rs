@@ -110,7 +110,7 @@ pub fn resolve_all(pieces: &[(usize, Arc<Piece>)], definitions: &[(String, Strin
     for (base, piece) in pieces {
         resolve(piece, *base, &defs, &mut out);
     }
-    out.links.sort_by_key(|l| l.range.start);
+    out.links.sort_by_key(|l| l.range().start);
     out
 }
 

@@ -180,7 +180,7 @@ fn build(
 
     // Prose ranges: everything outside fenced code and front matter.
     let prose = prose_ranges(text.len(), &model.code_ranges);
-    let in_link = |links: &[Link], at: usize| links.iter().any(|l| l.range.contains(&at));
+    let in_link = |links: &[Link], at: usize| links.iter().any(|l| l.range().contains(&at));
     let mut bare = Vec::new();
     for r in &prose {
         refs::pep_refs(text, r.clone(), &mut model.peps);
@@ -201,11 +201,11 @@ fn build(
             u,
         ));
     }
-    model.links.sort_by_key(|l| l.range.start);
+    model.links.sort_by_key(|l| l.range().start);
     // The PEP number inside a link's target is a reference too, but a PEP
     // reference that is only the text of a link is counted once.
-    model.peps.sort_by_key(|p| p.range.start);
-    model.peps.dedup_by_key(|p| p.range.start);
+    model.peps.sort_by_key(|p| p.range().start);
+    model.peps.dedup_by_key(|p| p.range().start);
 
     for span in &inlines.code_spans {
         let before = model.libraries.len();
@@ -223,7 +223,7 @@ fn build(
         if let Some(name) = refs::link_library(l.target()) {
             model.libraries.push(LibraryMention::new(
                 name.into(),
-                l.target_range.clone(),
+                l.target_range(),
                 LibraryVia::Link,
             ));
         }
@@ -238,7 +238,7 @@ fn build(
     let link_targets: Vec<(TextRange, &str)> = model
         .links
         .iter()
-        .map(|l| (l.range.clone(), l.target()))
+        .map(|l| (l.range(), l.target()))
         .collect();
     model.talks = talks::find_talks(&talks::TalkInput {
         text,

@@ -67,12 +67,12 @@ pub fn pep_refs(text: &str, range: TextRange, out: &mut Vec<PepRef>) {
         }
         let start = range.start + whole.start();
         let end = range.start + whole.end();
-        out.push(PepRef {
+        out.push(PepRef::new(
             number,
-            range: start..end,
+            start..end,
             form,
-            context: context_after(text, end),
-        });
+            &context_after(text, end),
+        ));
     }
 }
 
@@ -125,31 +125,17 @@ pub fn issue_refs(text: &str, range: TextRange, out: &mut Vec<IssueRef>) {
             .flatten();
         let start = range.start + whole.start();
         let end = start + m["t"].len() + 1 + rest.len();
-        out.push(IssueRef {
-            tracker,
-            number,
-            // Only a malformed one's is read: no allocation for the rest.
-            written: if number.is_none() {
-                rest.to_string()
-            } else {
-                String::new()
-            },
-            range: start..end,
-        });
+        out.push(IssueRef::new(tracker, number, rest, start..end));
     }
     for m in ISSUE.captures_iter(slice) {
         let whole = m.get(0).unwrap();
         let number = m["num"].parse().ok();
-        out.push(IssueRef {
-            tracker: IssueTracker::Issue,
+        out.push(IssueRef::new(
+            IssueTracker::Issue,
             number,
-            written: if number.is_none() {
-                m["num"].to_string()
-            } else {
-                String::new()
-            },
-            range: range.start + whole.start()..range.start + whole.end(),
-        });
+            &m["num"],
+            range.start + whole.start()..range.start + whole.end(),
+        ));
     }
 }
 
@@ -435,7 +421,7 @@ mod tests {
         let mut out = Vec::new();
         pep_refs(s, 0..s.len(), &mut out);
         out.into_iter()
-            .map(|p| (p.number, p.form, s[p.range].to_string(), p.context))
+            .map(|p| (p.number, p.form, s[p.range()].to_string(), p.context.into()))
             .collect()
     }
 
@@ -459,7 +445,7 @@ mod tests {
         let mut out = Vec::new();
         issue_refs(s, 0..s.len(), &mut out);
         out.into_iter()
-            .map(|i| (i.tracker, i.number, s[i.range].to_string()))
+            .map(|i| (i.tracker, i.number, s[i.range()].to_string()))
             .collect()
     }
 

@@ -606,7 +606,7 @@ fn link_destinations(
                 range.clone(),
             );
             it.detail = Some(h.text().to_string());
-            ranked.push((f64::from(score) - h.range.start as f64 * 1e-9, it));
+            ranked.push((f64::from(score) - h.range().start as f64 * 1e-9, it));
         }
     };
     if let Some(hash) = typed.find('#') {

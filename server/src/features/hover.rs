@@ -158,7 +158,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
         .model
         .links
         .iter()
-        .filter(|l| talk.range().start <= l.range.start && l.range.end <= talk.range().end)
+        .filter(|l| talk.range().start <= l.range().start && l.range().end <= talk.range().end)
         .filter(|l| matches!(classify(l.target()), LinkTarget::Url) && is_talk_url(l.target()))
         .map(|l| {
             let text = if l.text().trim().is_empty() {

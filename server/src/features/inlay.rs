@@ -23,13 +23,12 @@ pub fn pep_title_hints(snapshot: &Snapshot, url: &Url, range: TextRange) -> Vec<
     };
     let mut out = Vec::new();
     for p in &file.model.peps {
-        if p.range.end < range.start || p.range.start > range.end || p.form == PepForm::Slug {
+        if p.range().end < range.start || p.range().start > range.end || p.form == PepForm::Slug {
             continue;
         }
-        let in_destination =
-            file.model.links.iter().any(|l| {
-                l.target_range.start <= p.range.start && p.range.end <= l.target_range.end
-            });
+        let in_destination = file.model.links.iter().any(|l| {
+            l.target_range().start <= p.range().start && p.range().end <= l.target_range().end
+        });
         if in_destination {
             continue;
         }
@@ -44,7 +43,7 @@ pub fn pep_title_hints(snapshot: &Snapshot, url: &Url, range: TextRange) -> Vec<
             continue;
         }
         out.push(InlayHint {
-            offset: p.range.end,
+            offset: p.range().end,
             label: pep.title.clone(),
             tooltip: Some(format!("PEP {} – {} ({})", p.number, pep.title, pep.status)),
         });

@@ -27,11 +27,11 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
     let inside_link = |r: &TextRange| {
         m.links
             .iter()
-            .any(|l| l.range.start <= r.start && r.end <= l.range.end)
+            .any(|l| l.range().start <= r.start && r.end <= l.range().end)
     };
     let mut out = Vec::new();
     for p in &m.peps {
-        if p.form == PepForm::Slug || inside_link(&p.range) {
+        if p.form == PepForm::Slug || inside_link(&p.range()) {
             continue;
         }
         let tooltip = match snapshot.peps.as_ref().and_then(|i| i.get(p.number)) {
@@ -39,18 +39,18 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
             None => format!("PEP {}", p.number),
         };
         out.push(DocumentLink {
-            range: p.range.clone(),
+            range: p.range(),
             target: pep_url(p.number),
             tooltip: Some(tooltip),
         });
     }
     for i in &m.issues {
         let Some(n) = i.number else { continue };
-        if inside_link(&i.range) {
+        if inside_link(&i.range()) {
             continue;
         }
         out.push(DocumentLink {
-            range: i.range.clone(),
+            range: i.range(),
             target: issue_url(i.tracker, n),
             tooltip: Some("CPython issue".into()),
         });
@@ -68,7 +68,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
                     "Video"
                 };
                 out.push(DocumentLink {
-                    range: l.target_range.clone(),
+                    range: l.target_range(),
                     target: l.target().to_string(),
                     tooltip: Some(what.into()),
                 });
@@ -83,7 +83,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
                     target.set_fragment(Some(&format!("L{}", f.lines.line_of(h.start) + 1)));
                 }
                 out.push(DocumentLink {
-                    range: l.target_range.clone(),
+                    range: l.target_range(),
                     target: target.to_string(),
                     tooltip: Some(format!("Open {}", super::file_name(snapshot, &dest))),
                 });

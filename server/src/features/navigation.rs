@@ -118,7 +118,7 @@ pub fn references(
             }
         }
         Target::Heading { index, .. } => {
-            heading_references(snapshot, url, &file.model.headings[*index].range)
+            heading_references(snapshot, url, &file.model.headings[*index].range())
         }
     };
     if !include_declaration {
@@ -189,11 +189,11 @@ fn mention_locations(snapshot: &Snapshot, target: &Target) -> Vec<Location> {
     let (mentions, range_of): (&[Mention], RangeOf) = match target {
         Target::Pep { number, .. } => (
             snapshot.facts.peps.get(number).map_or(&[], Vec::as_slice),
-            |f, i| Some(f.model.peps.get(i)?.range.clone()),
+            |f, i| Some(f.model.peps.get(i)?.range()),
         ),
         Target::Issue { key, .. } => (
             snapshot.facts.issues.get(key).map_or(&[], Vec::as_slice),
-            |f, i| Some(f.model.issues.get(i)?.range.clone()),
+            |f, i| Some(f.model.issues.get(i)?.range()),
         ),
         Target::Library { name, .. } => (
             snapshot
@@ -230,10 +230,10 @@ fn talk_references(snapshot: &Snapshot, keys: &[String]) -> Vec<Location> {
             titles.push(talk.title.clone());
         }
         if let Some(h) = f.model.headings.iter().find(|h| {
-            h.range.start <= talk.title_range().start && talk.title_range().end <= h.range.end
+            h.range().start <= talk.title_range().start && talk.title_range().end <= h.range().end
         }) {
             out.extend(
-                links_to_heading(snapshot, u, &h.range)
+                links_to_heading(snapshot, u, &h.range())
                     .into_iter()
                     .filter(|l| !out.contains(l))
                     .collect::<Vec<_>>(),
@@ -269,7 +269,7 @@ pub fn links_to_heading(snapshot: &Snapshot, url: &Url, heading: &TextRange) -> 
             }
             if let Some((u, Some(r))) = link_destination(snapshot, f, link.target()) {
                 if u == *url && r == *heading {
-                    out.push(Location::new(&f.url, link.target_range.clone()));
+                    out.push(Location::new(&f.url, link.target_range()));
                 }
             }
         }
@@ -338,7 +338,7 @@ fn text_mentions(snapshot: &Snapshot, re: &Regex, trim: bool) -> Vec<Location> {
                 .model
                 .links
                 .iter()
-                .any(|l| l.target_range.start <= r.start && r.end <= l.target_range.end);
+                .any(|l| l.target_range().start <= r.start && r.end <= l.target_range().end);
             if !in_url {
                 out.push(Location::new(&f.url, r));
             }

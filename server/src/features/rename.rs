@@ -96,7 +96,7 @@ pub fn rename(
         Some(Target::Talk { talk, range }) => {
             let t = &file.model.talks[talk];
             let heading = file.model.headings.iter().position(|h| {
-                h.range.start <= t.title_range().start && t.title_range().end <= h.range.end
+                h.range().start <= t.title_range().start && t.title_range().end <= h.range().end
             });
             edits.push((
                 url.clone(),
@@ -160,9 +160,9 @@ fn anchor_edits(
     let text = file.text();
     let content = format!(
         "{}{}{}",
-        &text[h.range.start..replaced.start],
+        &text[h.range().start..replaced.start],
         new_text,
-        &text[replaced.end..h.range.end]
+        &text[replaced.end..h.range().end]
     );
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
@@ -179,7 +179,7 @@ fn anchor_edits(
         if anchor == old.anchor() {
             continue;
         }
-        for l in links_to_heading(snapshot, &file.url, &old.range) {
+        for l in links_to_heading(snapshot, &file.url, &old.range()) {
             let Some(f) = snapshot.file(&l.url) else {
                 continue;
             };
@@ -204,7 +204,7 @@ fn anchor_range(file: &NoteFile, target: &TextRange) -> Option<TextRange> {
         .model
         .links
         .iter()
-        .find(|l| l.target_range == *target)?;
+        .find(|l| l.target_range() == *target)?;
     let dest = match &link.kind {
         LinkKind::Reference { label, .. } => {
             let def = file

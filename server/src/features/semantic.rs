@@ -63,11 +63,11 @@ pub fn semantic_tokens(snapshot: &Snapshot, url: &Url, range: Option<TextRange>)
         }
     }
     raw.extend(m.peps.iter().map(|p| Token {
-        range: p.range.clone(),
+        range: p.range(),
         kind: TokenKind::Pep,
     }));
     raw.extend(m.issues.iter().map(|i| Token {
-        range: i.range.clone(),
+        range: i.range(),
         kind: TokenKind::Issue,
     }));
     raw.extend(m.libraries.iter().map(|l| Token {

@@ -23,14 +23,14 @@ fn sections(file: &NoteFile) -> Vec<TextRange> {
     hs.iter()
         .enumerate()
         .map(|(i, h)| {
-            let start = text[..h.range.start].rfind('\n').map_or(0, |i| i + 1);
+            let start = text[..h.range().start].rfind('\n').map_or(0, |i| i + 1);
             let end = hs[i + 1..]
                 .iter()
                 .find(|n| n.level <= h.level)
                 .map_or(text.len(), |n| {
-                    text[..n.range.start].rfind('\n').map_or(0, |i| i + 1)
+                    text[..n.range().start].rfind('\n').map_or(0, |i| i + 1)
                 });
-            start..end.max(h.range.end)
+            start..end.max(h.range().end)
         })
         .collect()
 }

@@ -55,32 +55,31 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
         ));
     }
     for (i, h) in m.headings.iter().enumerate() {
-        let is_talk = m
-            .talks
-            .iter()
-            .any(|t| t.line_range().start <= h.range.start && h.range.end <= t.line_range().end);
+        let is_talk = m.talks.iter().any(|t| {
+            t.line_range().start <= h.range().start && h.range().end <= t.line_range().end
+        });
         let is_conference_line = m
             .conference
             .as_ref()
             .and_then(|c| c.range.as_ref())
-            .is_some_and(|r| h.range.start <= r.start && r.end <= h.range.end);
+            .is_some_and(|r| h.range().start <= r.start && r.end <= h.range().end);
         if is_talk || is_conference_line || h.text().trim().is_empty() {
             continue;
         }
-        let start = text[..h.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let start = text[..h.range().start].rfind('\n').map_or(0, |i| i + 1);
         let end = m.headings[i + 1..]
             .iter()
             .find(|n| n.level <= h.level)
             .map_or(text.len(), |n| {
-                text[..n.range.start].rfind('\n').map_or(0, |i| i + 1)
+                text[..n.range().start].rfind('\n').map_or(0, |i| i + 1)
             });
         nodes.push((
             Symbol {
                 name: h.text().to_string(),
                 detail: None,
                 kind: SymbolKind::Section,
-                range: start..end.max(h.range.end),
-                selection_range: h.range.clone(),
+                range: start..end.max(h.range().end),
+                selection_range: h.range(),
                 children: Vec::new(),
             },
             h.level,

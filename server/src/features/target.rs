@@ -89,22 +89,22 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
             }
         }
     }
-    if let Some(p) = m.peps.iter().find(|p| touches(&p.range, offset)) {
+    if let Some(p) = m.peps.iter().find(|p| touches(&p.range(), offset)) {
         return Some(Target::Pep {
             number: p.number,
-            range: p.range.clone(),
+            range: p.range(),
         });
     }
-    if let Some(issue) = m.issues.iter().find(|i| touches(&i.range, offset)) {
+    if let Some(issue) = m.issues.iter().find(|i| touches(&i.range(), offset)) {
         if let Some(n) = issue.number {
             return Some(Target::Issue {
                 key: issue_key(issue.tracker, n),
-                range: issue.range.clone(),
+                range: issue.range(),
             });
         }
     }
     for (i, link) in m.links.iter().enumerate() {
-        if touches(&link.range, offset)
+        if touches(&link.range(), offset)
             && matches!(
                 classify(link.target()),
                 LinkTarget::Anchor(_) | LinkTarget::Relative { .. }
@@ -112,7 +112,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
         {
             return Some(Target::Link {
                 index: i,
-                range: link.range.clone(),
+                range: link.range(),
             });
         }
     }
@@ -131,10 +131,10 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
         }
     }
     for (i, h) in m.headings.iter().enumerate() {
-        if touches(&h.range, offset) {
+        if touches(&h.range(), offset) {
             return Some(Target::Heading {
                 index: i,
-                range: h.range.clone(),
+                range: h.range(),
             });
         }
     }
@@ -151,7 +151,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
     if let Some((keys, range)) = talk_in_prose(snapshot, file, offset) {
         return Some(Target::TalkMention { keys, range });
     }
-    let in_link = m.links.iter().any(|l| touches(&l.range, offset));
+    let in_link = m.links.iter().any(|l| touches(&l.range(), offset));
     if !in_link {
         let (word, range) = word_at(&file.text(), offset)?;
         let key = word.to_lowercase();
@@ -363,7 +363,7 @@ pub fn link_destination(
     let other = snapshot.file(&url)?;
     let a = anchor.to_lowercase();
     let heading = other.model.headings.iter().find(|h| h.anchor() == a)?;
-    Some(((*url).clone(), Some(heading.range.clone())))
+    Some(((*url).clone(), Some(heading.range())))
 }
 
 #[cfg(test)]

@@ -200,7 +200,7 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
         let Some((c, t)) = cx.catalogs.talk_of_schedule_url(link.target()) else {
             continue;
         };
-        let Some((i, talk)) = file.model.talk_at(link.range.start) else {
+        let Some((i, talk)) = file.model.talk_at(link.range().start) else {
             continue;
         };
         let owner = &cx.catalogs.conferences[c];
@@ -214,7 +214,7 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
             // "see also", not a mistake.
             let own: HashSet<String> = entry.schedule_urls().map(normalize_url).collect();
             let links_own = file.model.links.iter().any(|l| {
-                talk.range().contains(&l.range.start) && own.contains(&normalize_url(l.target()))
+                talk.range().contains(&l.range().start) && own.contains(&normalize_url(l.target()))
             });
             if links_own {
                 continue;
@@ -235,10 +235,10 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
                 continue;
             }
         }
-        let range = if link.target_range.is_empty() {
-            link.range.clone()
+        let range = if link.target_range().is_empty() {
+            link.range()
         } else {
-            link.target_range.clone()
+            link.target_range()
         };
         let people: Vec<&str> = owner_talk.people().collect();
         let by = if people.is_empty() {
@@ -256,10 +256,10 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
         );
         if let Some((_, entry, _)) = own_entry {
             if let Some(right) = entry.schedule_urls().next() {
-                if !link.target_range.is_empty() {
+                if !link.target_range().is_empty() {
                     f = f.fix(
                         format!("Link “{}”’s own schedule page", entry.clean_title),
-                        link.target_range.clone(),
+                        link.target_range(),
                         right,
                     );
                 }

@@ -15,11 +15,11 @@ pub fn malformed_issues(file: &NoteFile, out: &mut Vec<Finding>) {
             IssueTracker::Gh => "gh",
             IssueTracker::Issue => continue,
         };
-        let written = &text[issue.range.clone()];
+        let written = &text[issue.range()];
         let digits: String = issue.written.chars().filter(char::is_ascii_digit).collect();
         let mut f = Finding::new(
             Rule::MalformedIssue,
-            issue.range.clone(),
+            issue.range(),
             if digits.is_empty() {
                 format!("“{written}” has no issue number after “{prefix}-”")
             } else {
@@ -34,7 +34,7 @@ pub fn malformed_issues(file: &NoteFile, out: &mut Vec<Finding>) {
             .count();
         if !digits.is_empty() && stray <= 2 {
             let fixed = format!("{prefix}-{digits}");
-            f = f.fix(format!("Change to {fixed}"), issue.range.clone(), fixed);
+            f = f.fix(format!("Change to {fixed}"), issue.range(), fixed);
         }
         out.push(f);
     }

@@ -121,20 +121,20 @@ pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
         {
             out.push(Finding::new(
                 Rule::BrokenLink,
-                link.range.clone(),
+                link.range(),
                 format!("reference “[{label}]” has no definition (`[{label}]: URL` is missing)"),
             ));
             continue;
         }
-        let range = if link.target_range.is_empty() {
-            link.range.clone()
+        let range = if link.target_range().is_empty() {
+            link.range()
         } else {
-            link.target_range.clone()
+            link.target_range()
         };
         match classify(link.target()) {
             Target::Empty => out.push(Finding::new(
                 Rule::BrokenLink,
-                link.range.clone(),
+                link.range(),
                 "link has an empty target".into(),
             )),
             Target::Anchor(anchor) => {
@@ -222,10 +222,10 @@ fn anchor_finding(
         Some(p) => format!("in “{p}”"),
         None => "in this file".to_string(),
     };
-    let range = if link.target_range.is_empty() {
-        link.range.clone()
+    let range = if link.target_range().is_empty() {
+        link.range()
     } else {
-        link.target_range.clone()
+        link.target_range()
     };
     let f = Finding::new(
         Rule::BrokenLink,
@@ -237,11 +237,7 @@ fn anchor_finding(
     if let Some(h) = best.and_then(|a| target.model.headings.iter().find(|h| h.anchor() == a)) {
         f.message
             .push_str(&format!(" (did you mean “#{}”?)", h.anchor()));
-        f = f.related(
-            &target.url,
-            h.range.clone(),
-            format!("heading “{}”", h.text()),
-        );
+        f = f.related(&target.url, h.range(), format!("heading “{}”", h.text()));
     }
     f
 }
@@ -275,10 +271,10 @@ pub fn schedule_links(file: &NoteFile, _cx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let link_year: u16 = m["year"].parse().unwrap_or(0);
-        let range = if link.target_range.is_empty() {
-            link.range.clone()
+        let range = if link.target_range().is_empty() {
+            link.range()
         } else {
-            link.target_range.clone()
+            link.target_range()
         };
         if let (Some(conf), Some(c)) = (year, file.model.conference.as_ref()) {
             if link_year != conf {
@@ -293,7 +289,7 @@ pub fn schedule_links(file: &NoteFile, _cx: &Context, out: &mut Vec<Finding>) {
             }
         }
         let key = format!("{}/{}", &m["year"], &m["id"]);
-        let Some((talk_index, talk)) = file.model.talk_at(link.range.start) else {
+        let Some((talk_index, talk)) = file.model.talk_at(link.range().start) else {
             continue;
         };
         match first_use.get(&key) {

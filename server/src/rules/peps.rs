@@ -10,16 +10,16 @@ use crate::pep_index::PepIndex;
 pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
     let text = file.text();
     for pep in &file.model.peps {
-        let written = &text[pep.range.clone()];
+        let written = &text[pep.range()];
         if pep.form == PepForm::Unspaced {
             let fixed = format!("PEP {}", pep.number);
             out.push(
                 Finding::new(
                     Rule::PepFormat,
-                    pep.range.clone(),
+                    pep.range(),
                     format!("write “{written}” as “{fixed}”"),
                 )
-                .fix(format!("Change to {fixed}"), pep.range.clone(), fixed),
+                .fix(format!("Change to {fixed}"), pep.range(), fixed),
             );
         }
         let Some(index) = cx.peps else {
@@ -29,7 +29,7 @@ pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
             None => {
                 let mut f = Finding::new(
                     Rule::UnknownPep,
-                    pep.range.clone(),
+                    pep.range(),
                     format!(
                         "no PEP has the number {} (PEP index: {} PEPs)",
                         pep.number,
@@ -55,7 +55,7 @@ pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
                     let b = index.get(better).expect("candidate exists");
                     let f = Finding::new(
                         Rule::PepMismatch,
-                        pep.range.clone(),
+                        pep.range(),
                         format!(
                             "PEP {} is “{}”; the words “{}” fit PEP {} (“{}”), one digit away",
                             pep.number, current.title, pep.context, better, b.title
@@ -69,7 +69,7 @@ pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn with_number_fix(f: Finding, file: &NoteFile, pep: &PepRef, better: u32) -> Finding {
-    let written = &file.text()[pep.range.clone()];
+    let written = &file.text()[pep.range()];
     let digits_at = written
         .find(|c: char| c.is_ascii_digit())
         .unwrap_or(written.len());
@@ -83,11 +83,7 @@ fn with_number_fix(f: Finding, file: &NoteFile, pep: &PepRef, better: u32) -> Fi
     } else {
         format!("{prefix}{better}")
     };
-    f.fix(
-        format!("Change to PEP {better}"),
-        pep.range.clone(),
-        new_text,
-    )
+    f.fix(format!("Change to PEP {better}"), pep.range(), new_text)
 }
 
 const STOP: &[&str] = &[
@@ -252,12 +248,7 @@ mod tests {
           "3156": {"number": 3156, "title": "Asynchronous IO Support Rebooted: the \"asyncio\" Module"}
         }"#;
         let index = PepIndex::from_json(json, "t").unwrap();
-        let r = |number, context: &str| PepRef {
-            number,
-            range: 0..1,
-            form: PepForm::Unspaced,
-            context: context.into(),
-        };
+        let r = |number, context: &str| PepRef::new(number, 0..1, PepForm::Unspaced, context);
         assert_eq!(
             better_fit(&r(503, "Many Linux wheels is compatible"), &index),
             Some(513)
