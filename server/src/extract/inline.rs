@@ -330,10 +330,10 @@ mod tests {
         #[test]
         fn simple_scan_equals_the_inline_parse(
             text in proptest::collection::vec(proptest::prop_oneof![
-                3 => proptest::string::string_regex("[a-z (),.:!é]{1,6}").unwrap(),
-                2 => proptest::string::string_regex("[a-z0-9 \\n\\[\\]()!<>*_~$&;:/.#|\"'\\\\`=+-]{1,3}").unwrap(),
-                2 => proptest::string::string_regex("\\[[a-z (é)]{0,4}\\]\\([a-z:/._&*#?=é-]{0,6}\\)").unwrap(),
-                2 => proptest::string::string_regex("`[a-z \\[\\]()*_&é]{0,4}`").unwrap(),
+                3 => proptest::string::string_regex("[a-z (),.:!é\t%@{}^]{1,6}").unwrap(),
+                2 => proptest::string::string_regex("[a-z0-9 \\t\\n\\r\u{c}\\[\\]()!<>*_~$&;:/.#|\"'\\\\`=+%{}-]{1,3}").unwrap(),
+                2 => proptest::string::string_regex("\\[[a-z (é)\\t:.,'\"]{0,4}\\]\\([a-z:/._&*#?=é~$|%@!{}+-]{0,6}\\)").unwrap(),
+                2 => proptest::string::string_regex("`[a-z \\[\\]()*_&é~$|!\\t'\"]{0,4}`").unwrap(),
                 1 => proptest::prop_oneof![
                     proptest::strategy::Just("https://"),
                     proptest::strategy::Just("www.a.org"),
