@@ -335,7 +335,7 @@ mod tests {
         let (a, b) = (&back[&root.join("a.md")].1, &back[&root.join("b.md")].1);
         let speaker = |m: &FileModel| m.talks[0].speakers[0].name.clone();
         assert!(Arc::ptr_eq(&speaker(a), &speaker(b)));
-        assert!(Arc::ptr_eq(&a.libraries[0].name, &b.libraries[0].name));
+        assert!(std::ptr::eq(&*a.libraries[0].name, &*b.libraries[0].name));
     }
 
     #[test]

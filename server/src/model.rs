@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::intern::Name;
+
 /// A byte range into the file's text.
 pub type TextRange = Range<usize>;
 
@@ -453,15 +455,14 @@ pub enum IssueTracker {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LibraryMention {
-    /// Shared like [`Speaker::name`].
-    #[serde(deserialize_with = "crate::intern::deserialize")]
-    pub name: Arc<str>,
+    /// Shared like [`Speaker::name`], behind one pointer.
+    pub name: Name,
     span: Span,
     pub via: LibraryVia,
 }
 
 impl LibraryMention {
-    pub fn new(name: Arc<str>, range: TextRange, via: LibraryVia) -> LibraryMention {
+    pub fn new(name: Name, range: TextRange, via: LibraryVia) -> LibraryMention {
         LibraryMention {
             name,
             span: Span::from(range),
