@@ -384,7 +384,14 @@ pub struct PepRef {
 }
 
 impl PepRef {
-    pub fn new(number: u32, range: TextRange, form: PepForm, context: &str) -> PepRef {
+    /// `context` as extraction builds it: a `String` moves in, shrunk to
+    /// its length, instead of being copied.
+    pub fn new(
+        number: u32,
+        range: TextRange,
+        form: PepForm,
+        context: impl Into<Box<str>>,
+    ) -> PepRef {
         PepRef {
             number,
             span: Span::from(range),
@@ -477,8 +484,8 @@ impl LibraryMention {
 
 /// A byte range in 8 bytes instead of 16, for the model's numerous items
 /// (talks, speakers, headings, links, PEP and issue references, libraries:
-/// ~70 library mentions per note of the benchmark's workspaces). Notes over 4 MiB are not analysed, so offsets
-/// fit in 32 bits.
+/// ~70 library mentions per note of the benchmark's workspaces). Notes
+/// over 4 MiB are not analysed, so offsets fit in 32 bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     start: u32,

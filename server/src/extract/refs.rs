@@ -71,7 +71,7 @@ pub fn pep_refs(text: &str, range: TextRange, out: &mut Vec<PepRef>) {
             number,
             start..end,
             form,
-            &context_after(text, end),
+            context_after(text, end),
         ));
     }
 }
