@@ -24,6 +24,7 @@ pub mod linkpath;
 pub mod lsp;
 pub mod model;
 pub mod note_text;
+pub mod packed;
 pub mod pep_index;
 pub mod position;
 pub mod rules;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use crate::intern::Name;
+use crate::packed::Packable;
 
 /// A byte range into the file's text.
 pub type TextRange = Range<usize>;
@@ -22,7 +23,8 @@ pub struct FileModel {
     pub conference: Option<Conference>,
     pub talks: Vec<Talk>,
     pub headings: Vec<Heading>,
-    pub links: Vec<Link>,
+    /// Packed in notes that are not open ([`FileModel::pack`]).
+    pub links: Packable<Link>,
     pub link_definitions: Vec<LinkDefinition>,
     pub peps: Vec<PepRef>,
     pub issues: Vec<IssueRef>,
@@ -541,6 +543,12 @@ impl FileModel {
         self.libraries.shrink_to_fit();
         self.suppressions.shrink_to_fit();
         self.code_ranges.shrink_to_fit();
+    }
+
+    /// Packs what only a few requests read in a note that is not open (its
+    /// links; see [`crate::packed`]).
+    pub fn pack(&mut self) {
+        self.links.pack();
     }
 
     /// Is `rule` switched off at byte `offset` by a suppression comment?

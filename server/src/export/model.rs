@@ -327,6 +327,7 @@ pub fn build(
             };
             let links = model
                 .links
+                .load()
                 .iter()
                 .filter(|l| inside(&l.range()))
                 .filter(|l| !(l.kind == LinkKind::Bare && in_definition(&l.range())))

@@ -167,7 +167,7 @@ fn build(
     }
     let inlines = inline::resolve_all(&pieces, &defs);
     drop(pieces);
-    model.links = inlines.links;
+    let mut links = inlines.links;
 
     for b in &outline.blocks {
         match b.kind {
@@ -187,13 +187,13 @@ fn build(
         refs::issue_refs(text, r.clone(), &mut model.issues);
         refs::libraries_in(text, r.clone(), false, &mut model.libraries);
         for u in refs::bare_urls(text, r.clone()) {
-            if !in_link(&model.links, u.start) {
+            if !in_link(&links, u.start) {
                 bare.push(u);
             }
         }
     }
     for u in bare {
-        model.links.push(Link::new(
+        links.push(Link::new(
             LinkKind::Bare,
             "",
             &text[u.clone()],
@@ -201,7 +201,7 @@ fn build(
             u,
         ));
     }
-    model.links.sort_by_key(|l| l.range().start);
+    links.sort_by_key(|l| l.range().start);
     // The PEP number inside a link's target is a reference too, but a PEP
     // reference that is only the text of a link is counted once.
     model.peps.sort_by_key(|p| p.range().start);
@@ -219,7 +219,7 @@ fn build(
             }
         }
     }
-    for l in &model.links {
+    for l in &links {
         if let Some(name) = refs::link_library(l.target()) {
             model.libraries.push(LibraryMention::new(
                 name.into(),
@@ -235,11 +235,8 @@ fn build(
     let conference_line = found.as_ref().and_then(|f| f.line.clone());
     model.conference = found.map(|f| f.conference);
 
-    let link_targets: Vec<(TextRange, &str)> = model
-        .links
-        .iter()
-        .map(|l| (l.range(), l.target()))
-        .collect();
+    let link_targets: Vec<(TextRange, &str)> =
+        links.iter().map(|l| (l.range(), l.target())).collect();
     model.talks = talks::find_talks(&talks::TalkInput {
         text,
         blocks: &outline.blocks,
@@ -250,6 +247,8 @@ fn build(
 
     model.headings = headings(text, &outline.blocks);
     model.suppressions = suppressions(text, &outline.blocks);
+    drop(link_targets);
+    model.links = links.into();
     model
 }
 

@@ -83,9 +83,8 @@ fn file_edits(file: &NoteFile, moves: &[FileMove]) -> Vec<TextEdit> {
     let text = file.text();
     // Inline links and images, then definitions (each once, however many
     // `[text][label]` links use it).
-    let destinations = file
-        .model
-        .links
+    let links = file.model.links.load();
+    let destinations = links
         .iter()
         .filter(|l| matches!(l.kind, LinkKind::Inline | LinkKind::Image))
         .filter_map(|l| linkpath::link_destination(file, &text, l))

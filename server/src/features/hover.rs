@@ -99,7 +99,7 @@ fn describe_speaker(snapshot: &Snapshot, name: &str) -> Option<String> {
             let c = snapshot.facts.conferences.get(u);
             Some((
                 c.and_then(|c| c.year),
-                c.map_or_else(|| f.display_name(), |c| c.label.clone()),
+                c.map_or_else(|| f.display_name(), |c| c.label.to_string()),
                 f.model.talks.get(*t)?.title.clone(),
             ))
         })
@@ -157,6 +157,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
     let links: Vec<String> = file
         .model
         .links
+        .load()
         .iter()
         .filter(|l| talk.range().start <= l.range().start && l.range().end <= talk.range().end)
         .filter(|l| matches!(classify(l.target()), LinkTarget::Url) && is_talk_url(l.target()))
@@ -180,7 +181,7 @@ fn describe_talk(snapshot: &Snapshot, file: &NoteFile, index: usize) -> String {
         .map(|(u, _)| {
             let name = file_name(snapshot, u);
             match snapshot.facts.conferences.get(u) {
-                Some(c) if c.label != name => format!("{} ({name})", c.label),
+                Some(c) if *c.label != *name => format!("{} ({name})", c.label),
                 _ => name,
             }
         })

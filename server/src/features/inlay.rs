@@ -26,7 +26,7 @@ pub fn pep_title_hints(snapshot: &Snapshot, url: &Url, range: TextRange) -> Vec<
         if p.range().end < range.start || p.range().start > range.end || p.form == PepForm::Slug {
             continue;
         }
-        let in_destination = file.model.links.iter().any(|l| {
+        let in_destination = file.model.links.load().iter().any(|l| {
             l.target_range().start <= p.range().start && p.range().end <= l.target_range().end
         });
         if in_destination {

@@ -26,6 +26,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
     let m = &file.model;
     let inside_link = |r: &TextRange| {
         m.links
+            .load()
             .iter()
             .any(|l| l.range().start <= r.start && r.end <= l.range().end)
     };
@@ -55,7 +56,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
             tooltip: Some("CPython issue".into()),
         });
     }
-    for l in &m.links {
+    for l in m.links.load().iter() {
         if matches!(l.kind, LinkKind::Reference { .. }) {
             continue;
         }

@@ -53,7 +53,8 @@ pub fn definition(snapshot: &Snapshot, url: &Url, offset: usize) -> Vec<Location
             .filter_map(|(u, t)| talk_title(snapshot, &u, t))
             .collect(),
         Target::Link { index, .. } => {
-            let link = &file.model.links[*index];
+            let links = file.model.links.load();
+            let link = &links[*index];
             link_destination(snapshot, &file, link.target())
                 .map(|(u, r)| vec![Location::new(&u, r.unwrap_or(0..0))])
                 .unwrap_or_default()
@@ -111,7 +112,8 @@ pub fn references(
             v
         }
         Target::Link { index, .. } => {
-            let link = &file.model.links[*index];
+            let links = file.model.links.load();
+            let link = &links[*index];
             match link_destination(snapshot, &file, link.target()) {
                 Some((u, Some(heading))) => heading_references(snapshot, &u, &heading),
                 _ => Vec::new(),
@@ -263,7 +265,7 @@ fn heading_references(snapshot: &Snapshot, url: &Url, heading: &TextRange) -> Ve
 pub fn links_to_heading(snapshot: &Snapshot, url: &Url, heading: &TextRange) -> Vec<Location> {
     let mut out = Vec::new();
     for f in snapshot.files.values() {
-        for link in &f.model.links {
+        for link in f.model.links.load().iter() {
             if !link.target().contains('#') {
                 continue;
             }
@@ -323,6 +325,7 @@ fn text_mentions(snapshot: &Snapshot, re: &Regex, trim: bool) -> Vec<Location> {
     let mut files: Vec<_> = snapshot.files.values().collect();
     files.sort_by(|a, b| a.url.cmp(&b.url));
     for f in files {
+        let mut links = None;
         for m in re.find_iter(&f.text()) {
             let mut r = m.range();
             if trim {
@@ -334,9 +337,10 @@ fn text_mentions(snapshot: &Snapshot, re: &Regex, trim: bool) -> Vec<Location> {
             if r.is_empty() || f.model.in_code(r.start) {
                 continue;
             }
-            let in_url = f
-                .model
-                .links
+            // Read once per file, and only for a file with a match: an
+            // unopened note's links are decoded to be read.
+            let in_url = links
+                .get_or_insert_with(|| f.model.links.load())
                 .iter()
                 .any(|l| l.target_range().start <= r.start && r.end <= l.target_range().end);
             if !in_url {

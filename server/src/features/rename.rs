@@ -200,11 +200,8 @@ fn anchor_edits(
 /// The anchor text (after `#`) of the link whose target is at `target`;
 /// for `[text][label]` links, in the label's definition.
 fn anchor_range(file: &NoteFile, target: &TextRange) -> Option<TextRange> {
-    let link = file
-        .model
-        .links
-        .iter()
-        .find(|l| l.target_range() == *target)?;
+    let links = file.model.links.load();
+    let link = links.iter().find(|l| l.target_range() == *target)?;
     let dest = match &link.kind {
         LinkKind::Reference { label, .. } => {
             let def = file

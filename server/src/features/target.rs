@@ -103,7 +103,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
             });
         }
     }
-    for (i, link) in m.links.iter().enumerate() {
+    for (i, link) in m.links.load().iter().enumerate() {
         if touches(&link.range(), offset)
             && matches!(
                 classify(link.target()),
@@ -151,7 +151,7 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
     if let Some((keys, range)) = talk_in_prose(snapshot, file, offset) {
         return Some(Target::TalkMention { keys, range });
     }
-    let in_link = m.links.iter().any(|l| touches(&l.range(), offset));
+    let in_link = m.links.load().iter().any(|l| touches(&l.range(), offset));
     if !in_link {
         let (word, range) = word_at(&file.text(), offset)?;
         let key = word.to_lowercase();

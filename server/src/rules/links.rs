@@ -110,7 +110,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 pub fn broken_links(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
     let dir = file.path.as_deref().and_then(Path::parent);
-    for link in &file.model.links {
+    for link in file.model.links.load().iter() {
         if link.kind == LinkKind::Bare || link.kind == LinkKind::Autolink {
             continue;
         }
@@ -266,7 +266,7 @@ static SCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn schedule_links(file: &NoteFile, _cx: &Context, out: &mut Vec<Finding>) {
     let year = file.model.conference.as_ref().and_then(|c| c.year);
     let mut first_use: HashMap<String, (usize, std::ops::Range<usize>)> = HashMap::new();
-    for link in &file.model.links {
+    for link in file.model.links.load().iter() {
         let Some(m) = SCHEDULE.captures(link.target()) else {
             continue;
         };
