@@ -67,7 +67,9 @@ fn main() {
         .collect();
     let held = since(start);
     let before_facts = live();
+    counting::take_peak();
     let mut facts = Facts::build(&files, Default::default());
+    let facts_peak = counting::take_peak() - before_facts.2;
     let facts_held = since(before_facts);
     let mut fact_rows: Vec<(&str, Held)> = Vec::new();
     macro_rules! fact {
@@ -154,6 +156,10 @@ fn main() {
     let negated = |(a, b, c): Held| (-a, -b, -c);
     row(2, "all of the notes", negated(held));
     row(2, "workspace facts", negated(facts_held));
+    println!(
+        "    building them held at most {} (with headers)",
+        mib(facts_peak).trim()
+    );
     for (name, held) in &fact_rows {
         row(4, name, *held);
     }

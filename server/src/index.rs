@@ -91,6 +91,7 @@ impl NoteFile {
     /// cache (its stamp matched): no parse, no extraction.
     pub fn from_cached(url: Url, text: &str, mut model: FileModel, disk: Stamp) -> NoteFile {
         crate::intern::intern_model(&mut model);
+        model.pack();
         let lines = LineIndex::new(text);
         NoteFile {
             path: url.to_file_path().ok(),
@@ -110,6 +111,7 @@ impl NoteFile {
     pub fn with_disk(mut self, disk: Stamp) -> NoteFile {
         self.disk = Some(disk);
         crate::intern::intern_model(&mut self.model);
+        self.model.pack();
         if let NoteText::Plain(text) = &self.text {
             self.text = NoteText::OnDisk(WideChars::of(text, &self.lines));
         }
@@ -367,7 +369,8 @@ pub struct Mention {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConferenceLabel {
     /// `PyCon US 2017`; the file name when the file names no conference.
-    pub label: String,
+    /// Shared by the speaker entries that list it.
+    pub label: Arc<str>,
     pub year: Option<u16>,
 }
 
@@ -380,7 +383,7 @@ pub struct SpeakerEntry {
     /// The year of their latest noted talk.
     pub latest_year: Option<u16>,
     /// Where they spoke, most recent first, no repeats.
-    pub conferences: Vec<String>,
+    pub conferences: Vec<Arc<str>>,
     /// Their most recent talk.
     pub latest: Option<Place>,
 }
@@ -391,11 +394,11 @@ pub struct TalkEntry {
     pub title: Arc<str>,
     pub mask: u64,
     pub url: Arc<Url>,
+    /// Its index in the note's `model.talks`, where its speakers are; its
+    /// conference is in [`Facts::conferences`]. Not copied here: one entry
+    /// per talk in the workspace, and only the few results of a search
+    /// read them.
     pub talk: usize,
-    /// `Ada Example and Bob Sample`; empty when none is noted.
-    pub speakers: Box<str>,
-    /// Shared by the file's talks (one entry per talk in the workspace).
-    pub conference: Arc<str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -446,14 +449,14 @@ pub fn conference_label(file: &NoteFile) -> ConferenceLabel {
     match &file.model.conference {
         Some(c) => ConferenceLabel {
             label: match c.year {
-                Some(y) if !c.name.is_empty() => format!("{} {y}", c.name),
-                Some(y) => y.to_string(),
-                None => c.name.clone(),
+                Some(y) if !c.name.is_empty() => format!("{} {y}", c.name).into(),
+                Some(y) => y.to_string().into(),
+                None => c.name.as_str().into(),
             },
             year: c.year,
         },
         None => ConferenceLabel {
-            label: file.display_name(),
+            label: file.display_name().into(),
             year: None,
         },
     }
@@ -482,32 +485,13 @@ fn issue_keys(f: &NoteFile) -> impl Iterator<Item = ((IssueTracker, u32), usize)
 }
 
 /// A file's talks as the talk list holds them, in file order.
-fn talk_entries(f: &NoteFile, label: &ConferenceLabel) -> Vec<TalkEntry> {
-    let conference: Arc<str> = Arc::from(label.label.as_str());
-    f.model
-        .talks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| talk_entry(f, i, t, &conference))
-        .collect()
-}
-
-/// Talk `i` (`t`) of `f` as the talk list holds it.
-fn talk_entry(f: &NoteFile, i: usize, t: &Talk, conference: &Arc<str>) -> TalkEntry {
-    TalkEntry {
+fn talk_entries(f: &NoteFile) -> impl Iterator<Item = TalkEntry> + '_ {
+    f.model.talks.iter().enumerate().map(|(i, t)| TalkEntry {
         mask: char_mask(&t.title),
         title: t.title.clone(),
         url: f.url.clone(),
         talk: i,
-        speakers: t
-            .speakers
-            .iter()
-            .map(|s| &*s.name)
-            .collect::<Vec<_>>()
-            .join(" and ")
-            .into(),
-        conference: conference.clone(),
-    }
+    })
 }
 
 /// Takes `url`'s mentions out of the lists of `keys` (dropping lists left
@@ -560,6 +544,19 @@ fn insert_runs<K: Hash + Eq>(
             index,
         });
         list.splice(at..at, run);
+    }
+}
+
+/// Makes room in `map` for the mentions of `keys` (one key per mention),
+/// each list exactly.
+fn reserve_runs<K: Hash + Eq>(map: &mut HashMap<K, Vec<Mention>>, keys: impl Iterator<Item = K>) {
+    let mut counts: HashMap<K, usize> = HashMap::new();
+    for key in keys {
+        *counts.entry(key).or_default() += 1;
+    }
+    map.reserve(counts.len());
+    for (key, n) in counts {
+        map.entry(key).or_default().reserve_exact(n);
     }
 }
 
@@ -657,10 +654,23 @@ impl Facts {
     /// Mentions by key, and the lists completion and workspace symbols
     /// search (with their word indexes).
     fn build_search_lists(&mut self, files: &[Arc<NoteFile>]) {
+        // Every list at its final length up front: grown by doubling, the
+        // lists of 10,000 notes held up to twice their size until shrunk,
+        // at the moment the server's memory peaks (the end of indexing).
+        self.talk_list
+            .reserve_exact(files.iter().map(|f| f.model.talks.len()).sum());
+        let peps = files.iter().flat_map(|f| pep_keys(f).map(|(k, _)| k));
+        reserve_runs(&mut self.peps, peps);
+        let issues = files.iter().flat_map(|f| issue_keys(f).map(|(k, _)| k));
+        reserve_runs(&mut self.issues, issues);
+        let libraries = files
+            .iter()
+            .flat_map(|f| f.model.libraries.iter().map(|l| l.name.to_lowercase()));
+        reserve_runs(&mut self.libraries, libraries);
         for f in files {
             let label = conference_label(f);
             self.add_mentions(f);
-            self.talk_list.extend(talk_entries(f, &label));
+            self.talk_list.extend(talk_entries(f));
             self.conferences.insert(f.url.clone(), label);
         }
 
@@ -691,7 +701,7 @@ impl Facts {
             .filter_map(|p| self.conferences.get(&p.url))
             .collect();
         confs.sort_by(|a, b| b.year.cmp(&a.year).then(a.label.cmp(&b.label)));
-        let mut conferences: Vec<String> = Vec::new();
+        let mut conferences: Vec<Arc<str>> = Vec::new();
         for c in &confs {
             if !conferences.contains(&c.label) {
                 conferences.push(c.label.clone());
@@ -798,10 +808,7 @@ impl Facts {
         // The file's talks: one run of the list, which is in URL order.
         let start = self.talk_list.partition_point(|e| *e.url < *url);
         let end = start + self.talk_list[start..].partition_point(|e| *e.url == *url);
-        let talks = match (new, &label) {
-            (Some(new), Some(label)) => talk_entries(new, label),
-            _ => Vec::new(),
-        };
+        let talks: Vec<TalkEntry> = new.map(|n| talk_entries(n).collect()).unwrap_or_default();
         let same_titles = end - start == talks.len()
             && self.talk_list[start..end]
                 .iter()
@@ -1242,7 +1249,12 @@ impl Facts {
             // The talk's list entry, in the file's run, in talk order.
             let at = start + i;
             debug_assert!(*self.talk_list[at].url == *url && self.talk_list[at].talk == i);
-            let entry = talk_entry(new, i, &after[i], &self.talk_list[at].conference);
+            let entry = TalkEntry {
+                mask: char_mask(&after[i].title),
+                title: after[i].title.clone(),
+                url: new.url.clone(),
+                talk: i,
+            };
             if self.talk_list[at].title != entry.title {
                 self.talk_words
                     .splice(at, [&*self.talk_list[at].title], [&*entry.title]);

@@ -550,10 +550,24 @@ fn talk_titles(snapshot: &Snapshot, url: &Url, typed: &str, range: TextRange) ->
             continue;
         }
         let mut it = item(ItemKind::Talk, e.title.to_string(), range.clone());
-        it.detail = Some(if e.speakers.is_empty() {
-            e.conference.to_string()
+        let conference = facts.conferences.get(&e.url).map_or("", |c| &*c.label);
+        let speakers = snapshot
+            .file(&e.url)
+            .and_then(|f| {
+                let talk = f.model.talks.get(e.talk)?;
+                Some(
+                    talk.speakers
+                        .iter()
+                        .map(|s| &*s.name)
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                )
+            })
+            .unwrap_or_default();
+        it.detail = Some(if speakers.is_empty() {
+            conference.to_string()
         } else {
-            format!("{} · {}", e.speakers, e.conference)
+            format!("{speakers} · {conference}")
         });
         it.subject = Some(Subject::Talk { keys: vec![key] });
         ranked.push((f64::from(score), it));
@@ -663,7 +677,11 @@ fn link_destinations(
         let mut it = item(ItemKind::File, rel.clone(), start..offset);
         it.new_text = rel.replace('%', "%25").replace(' ', "%20");
         it.filter_text = Some(rel.clone());
-        it.detail = snapshot.facts.conferences.get(url).map(|c| c.label.clone());
+        it.detail = snapshot
+            .facts
+            .conferences
+            .get(url)
+            .map(|c| c.label.to_string());
         // Nearer notes first.
         let depth = rel.matches('/').count() as f64;
         ranked.push((f64::from(score) - depth, it));

@@ -112,8 +112,8 @@ pub fn conference_of(snapshot: &Snapshot, file: &NoteFile) -> String {
         .facts
         .conferences
         .get(&file.url)
-        .map(|c| c.label.clone())
-        .unwrap_or_else(|| crate::index::conference_label(file).label)
+        .map(|c| c.label.to_string())
+        .unwrap_or_else(|| crate::index::conference_label(file).label.to_string())
 }
 
 /// The page of a PEP on peps.python.org.

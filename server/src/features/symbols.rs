@@ -95,7 +95,7 @@ pub fn document_symbols(snapshot: &Snapshot, url: &Url) -> Vec<Symbol> {
     let top = nest(nodes);
     match &m.conference {
         Some(_) => {
-            let label = conference_label(&file).label;
+            let label = conference_label(&file).label.to_string();
             let sel = m
                 .conference
                 .as_ref()
@@ -184,7 +184,7 @@ pub fn workspace_symbols(snapshot: &Snapshot, query: &str) -> Vec<WorkspaceSymbo
                 name: e.title.to_string(),
                 kind: SymbolKind::Talk,
                 location: Location::new(&e.url, range),
-                container: Some(e.conference.to_string()),
+                container: facts.conferences.get(&e.url).map(|c| c.label.to_string()),
             },
         ));
     }

@@ -97,7 +97,7 @@ fn titles(snapshot_file: Option<&NoteFile>, cx: &Context, url: &Url) -> Vec<Stri
         }
     }
     if let Some(c) = cx.facts.conferences.get(url) {
-        out.push(c.label.clone());
+        out.push(c.label.to_string());
     }
     out
 }
