@@ -166,10 +166,10 @@ impl NoteFile {
             c.year.hash(&mut h);
         }
         // Facts index mentions by their position in these lists.
-        for p in &self.model.peps {
+        for p in self.model.peps.load().iter() {
             p.number.hash(&mut h);
         }
-        for i in &self.model.issues {
+        for i in self.model.issues.load().iter() {
             (i.tracker as u8, i.number).hash(&mut h);
         }
         for l in &self.model.libraries {
@@ -471,17 +471,25 @@ fn talks_key(talk: &Talk) -> Option<String> {
 }
 
 /// A file's PEP mentions: (number, index into `model.peps`).
-fn pep_keys(f: &NoteFile) -> impl Iterator<Item = (u32, usize)> + '_ {
-    f.model.peps.iter().enumerate().map(|(i, p)| (p.number, i))
+fn pep_keys(f: &NoteFile) -> std::vec::IntoIter<(u32, usize)> {
+    let peps = f.model.peps.load();
+    let keys: Vec<_> = peps
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.number, i))
+        .collect();
+    keys.into_iter()
 }
 
 /// A file's well-formed issue mentions: (key, index into `model.issues`).
-fn issue_keys(f: &NoteFile) -> impl Iterator<Item = ((IssueTracker, u32), usize)> + '_ {
-    f.model
-        .issues
+fn issue_keys(f: &NoteFile) -> std::vec::IntoIter<((IssueTracker, u32), usize)> {
+    let issues = f.model.issues.load();
+    let keys: Vec<_> = issues
         .iter()
         .enumerate()
         .filter_map(|(i, issue)| Some((issue_key(issue.tracker, issue.number?), i)))
+        .collect();
+    keys.into_iter()
 }
 
 /// A file's talks as the talk list holds them, in file order.

@@ -346,13 +346,14 @@ pub fn build(
                 })
                 .collect();
             let mut talk_peps: Vec<u32> = Vec::new();
-            for p in model.peps.iter().filter(|p| inside(&p.range())) {
+            for p in model.peps.load().iter().filter(|p| inside(&p.range())) {
                 if !talk_peps.contains(&p.number) {
                     talk_peps.push(p.number);
                 }
             }
             let issues = model
                 .issues
+                .load()
                 .iter()
                 .filter(|i| inside(&i.range()))
                 .map(|i| IssueOut {
@@ -423,7 +424,7 @@ pub fn build(
             }
             entry.3.insert(path.clone());
         }
-        for p in &model.peps {
+        for p in model.peps.load().iter() {
             let entry = peps.entry(p.number).or_default();
             entry
                 .0

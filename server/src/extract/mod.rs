@@ -182,9 +182,10 @@ fn build(
     let prose = prose_ranges(text.len(), &model.code_ranges);
     let in_link = |links: &[Link], at: usize| links.iter().any(|l| l.range().contains(&at));
     let mut bare = Vec::new();
+    let (mut peps, mut issues) = (Vec::new(), Vec::new());
     for r in &prose {
-        refs::pep_refs(text, r.clone(), &mut model.peps);
-        refs::issue_refs(text, r.clone(), &mut model.issues);
+        refs::pep_refs(text, r.clone(), &mut peps);
+        refs::issue_refs(text, r.clone(), &mut issues);
         refs::libraries_in(text, r.clone(), false, &mut model.libraries);
         for u in refs::bare_urls(text, r.clone()) {
             if !in_link(&links, u.start) {
@@ -204,8 +205,10 @@ fn build(
     links.sort_by_key(|l| l.range().start);
     // The PEP number inside a link's target is a reference too, but a PEP
     // reference that is only the text of a link is counted once.
-    model.peps.sort_by_key(|p| p.range().start);
-    model.peps.dedup_by_key(|p| p.range().start);
+    peps.sort_by_key(|p| p.range().start);
+    peps.dedup_by_key(|p| p.range().start);
+    model.peps = peps.into();
+    model.issues = issues.into();
 
     for span in &inlines.code_spans {
         let before = model.libraries.len();
@@ -219,7 +222,12 @@ fn build(
             }
         }
     }
-    for l in &links {
+    // A destination of 64 KiB or more names no library (a mention's range
+    // is kept in 16 bits).
+    for l in links
+        .iter()
+        .filter(|l| l.target_range().len() <= usize::from(u16::MAX))
+    {
         if let Some(name) = refs::link_library(l.target()) {
             model.libraries.push(LibraryMention::new(
                 name.into(),

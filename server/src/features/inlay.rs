@@ -22,7 +22,7 @@ pub fn pep_title_hints(snapshot: &Snapshot, url: &Url, range: TextRange) -> Vec<
         return Vec::new();
     };
     let mut out = Vec::new();
-    for p in &file.model.peps {
+    for p in file.model.peps.load().iter() {
         if p.range().end < range.start || p.range().start > range.end || p.form == PepForm::Slug {
             continue;
         }

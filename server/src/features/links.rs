@@ -31,7 +31,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
             .any(|l| l.range().start <= r.start && r.end <= l.range().end)
     };
     let mut out = Vec::new();
-    for p in &m.peps {
+    for p in m.peps.load().iter() {
         if p.form == PepForm::Slug || inside_link(&p.range()) {
             continue;
         }
@@ -45,7 +45,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
             tooltip: Some(tooltip),
         });
     }
-    for i in &m.issues {
+    for i in m.issues.load().iter() {
         let Some(n) = i.number else { continue };
         if inside_link(&i.range()) {
             continue;

@@ -183,19 +183,19 @@ fn talk_title(snapshot: &Snapshot, url: &Url, talk: usize) -> Option<Location> {
     Some(Location::new(url, f.model.talks.get(talk)?.title_range()))
 }
 
-/// The range of item `i` of one of a file's lists.
-type RangeOf = fn(&NoteFile, usize) -> Option<TextRange>;
+/// The ranges of the items of one of a file's lists.
+type RangesOf = fn(&NoteFile) -> Vec<TextRange>;
 
 /// The mentions of the PEP, issue or library `target` names.
 fn mention_locations(snapshot: &Snapshot, target: &Target) -> Vec<Location> {
-    let (mentions, range_of): (&[Mention], RangeOf) = match target {
+    let (mentions, ranges_of): (&[Mention], RangesOf) = match target {
         Target::Pep { number, .. } => (
             snapshot.facts.peps.get(number).map_or(&[], Vec::as_slice),
-            |f, i| Some(f.model.peps.get(i)?.range()),
+            |f| f.model.peps.load().iter().map(|p| p.range()).collect(),
         ),
         Target::Issue { key, .. } => (
             snapshot.facts.issues.get(key).map_or(&[], Vec::as_slice),
-            |f, i| Some(f.model.issues.get(i)?.range()),
+            |f| f.model.issues.load().iter().map(|i| i.range()).collect(),
         ),
         Target::Library { name, .. } => (
             snapshot
@@ -203,17 +203,26 @@ fn mention_locations(snapshot: &Snapshot, target: &Target) -> Vec<Location> {
                 .libraries
                 .get(name)
                 .map_or(&[], Vec::as_slice),
-            |f, i| Some(f.model.libraries.get(i)?.range()),
+            |f| f.model.libraries.iter().map(|l| l.range()).collect(),
         ),
         _ => return Vec::new(),
     };
-    mentions
-        .iter()
-        .filter_map(|m| {
-            let f = snapshot.file(&m.url)?;
-            Some(Location::new(&m.url, range_of(&f, m.index)?))
-        })
-        .collect()
+    // A file's mentions are next to each other (by URL, then index): its
+    // list is read once for them (an unopened note's is decoded to be read).
+    let mut ranges: Option<(&Url, Vec<TextRange>)> = None;
+    let mut out = Vec::new();
+    for m in mentions {
+        if ranges.as_ref().is_none_or(|(u, _)| **u != *m.url) {
+            let Some(f) = snapshot.file(&m.url) else {
+                continue;
+            };
+            ranges = Some((&m.url, ranges_of(&f)));
+        }
+        if let Some(r) = ranges.as_ref().and_then(|(_, r)| r.get(m.index)) {
+            out.push(Location::new(&m.url, r.clone()));
+        }
+    }
+    out
 }
 
 /// The talks' titles, the prose that names them, and the links to their

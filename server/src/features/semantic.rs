@@ -62,11 +62,11 @@ pub fn semantic_tokens(snapshot: &Snapshot, url: &Url, range: Option<TextRange>)
             });
         }
     }
-    raw.extend(m.peps.iter().map(|p| Token {
+    raw.extend(m.peps.load().iter().map(|p| Token {
         range: p.range(),
         kind: TokenKind::Pep,
     }));
-    raw.extend(m.issues.iter().map(|i| Token {
+    raw.extend(m.issues.load().iter().map(|i| Token {
         range: i.range(),
         kind: TokenKind::Issue,
     }));

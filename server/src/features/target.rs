@@ -89,13 +89,13 @@ pub fn target_at(snapshot: &Snapshot, file: &NoteFile, offset: usize) -> Option<
             }
         }
     }
-    if let Some(p) = m.peps.iter().find(|p| touches(&p.range(), offset)) {
+    if let Some(p) = m.peps.load().iter().find(|p| touches(&p.range(), offset)) {
         return Some(Target::Pep {
             number: p.number,
             range: p.range(),
         });
     }
-    if let Some(issue) = m.issues.iter().find(|i| touches(&i.range(), offset)) {
+    if let Some(issue) = m.issues.load().iter().find(|i| touches(&i.range(), offset)) {
         if let Some(n) = issue.number {
             return Some(Target::Issue {
                 key: issue_key(issue.tracker, n),

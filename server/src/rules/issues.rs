@@ -6,7 +6,7 @@ use crate::model::IssueTracker;
 
 pub fn malformed_issues(file: &NoteFile, out: &mut Vec<Finding>) {
     let text = file.text();
-    for issue in &file.model.issues {
+    for issue in file.model.issues.load().iter() {
         if issue.number.is_some() {
             continue;
         }

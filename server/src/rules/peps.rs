@@ -9,7 +9,7 @@ use crate::pep_index::PepIndex;
 
 pub fn pep_rules(file: &NoteFile, cx: &Context, out: &mut Vec<Finding>) {
     let text = file.text();
-    for pep in &file.model.peps {
+    for pep in file.model.peps.load().iter() {
         let written = &text[pep.range()];
         if pep.form == PepForm::Unspaced {
             let fixed = format!("PEP {}", pep.number);
