@@ -86,17 +86,17 @@ fn check_model(file: &NoteFile) {
     for h in &m.headings {
         check_range(t, &h.range(), "heading");
     }
-    for l in &m.links {
+    for l in m.links.load().iter() {
         check_range(t, &l.range(), "link");
         check_range(t, &l.target_range(), "link target");
     }
     for d in &m.link_definitions {
         check_range(t, &d.range, "link definition");
     }
-    for p in &m.peps {
+    for p in m.peps.load().iter() {
         check_range(t, &p.range(), "PEP");
     }
-    for i in &m.issues {
+    for i in m.issues.load().iter() {
         check_range(t, &i.range(), "issue");
     }
     for l in &m.libraries {
