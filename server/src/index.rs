@@ -1526,6 +1526,70 @@ impl IncrementalIndex {
 mod tests {
     use super::*;
 
+    /// Notes read from disk keep their links, PEP and issue references
+    /// packed: the same models, facts, findings and references as notes
+    /// whose lists are plain (the sample notes, and the shared seeds when
+    /// present).
+    #[test]
+    fn packed_notes_read_the_same_as_plain_ones() {
+        use crate::analysis::Snapshot;
+        use crate::features::navigation::references;
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let shared = std::env::var_os("TALKNOTES_SHARED")
+            .map_or_else(|| root.join("../../shared"), PathBuf::from);
+        let none = globset::GlobSet::empty();
+        let mut paths = crate::discover::notes_in(&root.join("../examples/notes"), &none);
+        assert!(paths.len() >= 4, "the sample notes are in the repo");
+        if shared.join("seeds").is_dir() {
+            paths.extend(crate::discover::notes_in(&shared.join("seeds"), &none));
+        }
+        let (mut plain, mut packed) = (Vec::new(), Vec::new());
+        let mut packed_lists = 0;
+        for path in &paths {
+            let (text, stamp) = crate::discover::read_notes_stamped(path).unwrap();
+            let url = Url::from_file_path(path).unwrap();
+            let a = NoteFile::analyse(url.clone(), &text, None);
+            let b = NoteFile::analyse(url, &text, None).with_disk(stamp);
+            assert_eq!(a.model, b.model, "{}", path.display());
+            let m = &b.model;
+            for (packed, empty) in [
+                (m.links.is_packed(), m.links.is_empty()),
+                (m.peps.is_packed(), m.peps.is_empty()),
+                (m.issues.is_packed(), m.issues.is_empty()),
+            ] {
+                assert_eq!(packed, !empty, "{}", path.display());
+                packed_lists += usize::from(packed);
+            }
+            plain.push(Arc::new(a));
+            packed.push(Arc::new(b));
+        }
+        assert!(
+            packed_lists >= 8,
+            "the sample notes have links and references"
+        );
+        let snapshot =
+            |files: Vec<Arc<NoteFile>>| Snapshot::new(files, None, Default::default(), Vec::new());
+        let (a, b) = (snapshot(plain.clone()), snapshot(packed));
+        assert_eq!(a.facts, b.facts);
+        let mut asked = 0;
+        for f in &plain {
+            assert_eq!(a.check(&f.url), b.check(&f.url), "{}", f.url);
+            // References from every PEP and issue reference, and from the
+            // first links, of every note.
+            let m = &f.model;
+            let offsets = (m.peps.load().iter().map(|p| p.range().start))
+                .chain(m.issues.load().iter().map(|i| i.range().start))
+                .chain(m.links.load().iter().take(20).map(|l| l.range().start + 1))
+                .collect::<Vec<_>>();
+            for at in offsets {
+                let found = references(&a, &f.url, at, true);
+                assert_eq!(found, references(&b, &f.url, at, true), "{} at {at}", f.url);
+                asked += usize::from(!found.is_empty());
+            }
+        }
+        assert!(asked > 0, "some references were found");
+    }
+
     /// A note read from disk converts every offset as the held text does,
     /// without its text; its text reads back from disk, and blank (same
     /// length, same lines) once the file has changed.
