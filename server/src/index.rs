@@ -494,12 +494,21 @@ fn issue_keys(f: &NoteFile) -> std::vec::IntoIter<((IssueTracker, u32), usize)> 
 
 /// A file's talks as the talk list holds them, in file order.
 fn talk_entries(f: &NoteFile) -> impl Iterator<Item = TalkEntry> + '_ {
-    f.model.talks.iter().enumerate().map(|(i, t)| TalkEntry {
+    f.model
+        .talks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| talk_entry(f, i, t))
+}
+
+/// Talk `i` (`t`) of `f` as the talk list holds it.
+fn talk_entry(f: &NoteFile, i: usize, t: &Talk) -> TalkEntry {
+    TalkEntry {
         mask: char_mask(&t.title),
         title: t.title.clone(),
         url: f.url.clone(),
         talk: i,
-    })
+    }
 }
 
 /// Takes `url`'s mentions out of the lists of `keys` (dropping lists left
@@ -1257,12 +1266,7 @@ impl Facts {
             // The talk's list entry, in the file's run, in talk order.
             let at = start + i;
             debug_assert!(*self.talk_list[at].url == *url && self.talk_list[at].talk == i);
-            let entry = TalkEntry {
-                mask: char_mask(&after[i].title),
-                title: after[i].title.clone(),
-                url: new.url.clone(),
-                talk: i,
-            };
+            let entry = talk_entry(new, i, &after[i]);
             if self.talk_list[at].title != entry.title {
                 self.talk_words
                     .splice(at, [&*self.talk_list[at].title], [&*entry.title]);
