@@ -1544,9 +1544,11 @@ mod tests {
         let none = globset::GlobSet::empty();
         let mut paths = crate::discover::notes_in(&root.join("../examples/notes"), &none);
         assert!(paths.len() >= 4, "the sample notes are in the repo");
-        if shared.join("seeds").is_dir() {
-            paths.extend(crate::discover::notes_in(&shared.join("seeds"), &none));
-        }
+        // The seeds are `.txt` files.
+        paths.extend(crate::discover::notes_in_named_folder(
+            &shared.join("seeds"),
+            &none,
+        ));
         let (mut plain, mut packed) = (Vec::new(), Vec::new());
         let mut packed_lists = 0;
         for path in &paths {

@@ -119,16 +119,9 @@ mod tests {
         pub static PARSE_ALL: Cell<bool> = const { Cell::new(false) };
     }
 
+    /// The notes in `dir` (markdown, or else `.txt` like the seeds).
     fn notes_in(dir: &Path) -> Vec<PathBuf> {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Vec::new();
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| Some(e.ok()?.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
-            .collect();
-        files.sort();
-        files
+        crate::discover::notes_in_named_folder(dir, &globset::GlobSet::empty())
     }
 
     /// Whole notes, where inline nodes sit in lists, quotes and tables:
