@@ -99,21 +99,21 @@ impl<T: Serialize + DeserializeOwned + Clone> Packable<T> {
     /// Packs the list (an empty one stays as it is: it holds nothing).
     pub fn pack(&mut self) {
         if let Repr::Plain(list) = &self.repr {
-            if let Some(packed) = pack(list) {
-                self.repr = packed;
+            if let Some((len, bytes)) = pack(list) {
+                self.repr = Repr::Packed { len, bytes };
             }
         }
     }
 }
 
-/// The packed form of `list`; None when it is empty, or too long to count
-/// in 32 bits (kept plain).
-fn pack<T: Serialize>(list: &[T]) -> Option<Repr<T>> {
+/// The length and packed bytes of `list`; None when it is empty, or too
+/// long to count in 32 bits (kept plain).
+fn pack<T: Serialize>(list: &[T]) -> Option<(u32, Box<[u8]>)> {
     let len = u32::try_from(list.len()).ok().filter(|&n| n > 0)?;
     // Plain structs and strings: encoding into memory cannot fail.
     let encoded = postcard::to_allocvec(list).expect("encoding into memory");
     let bytes = lz4_flex::block::compress_prepend_size(&encoded).into_boxed_slice();
-    Some(Repr::Packed { len, bytes })
+    Some((len, bytes))
 }
 
 fn unpack<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, String> {
@@ -152,11 +152,10 @@ impl<T: Serialize + DeserializeOwned> Serialize for Packable<T> {
         let (len, bytes): (u32, &[u8]) = match &self.repr {
             Repr::Packed { len, bytes } => (*len, bytes),
             Repr::Plain(list) => match pack(list) {
-                Some(Repr::Packed { len, bytes }) => {
+                Some((len, bytes)) => {
                     packed = bytes;
                     (len, &packed)
                 }
-                Some(Repr::Plain(_)) => unreachable!("pack packs"),
                 None if list.is_empty() => (0, &[]),
                 None => return Err(serde::ser::Error::custom("a list too long to count")),
             },

@@ -22,11 +22,12 @@ pub fn pep_title_hints(snapshot: &Snapshot, url: &Url, range: TextRange) -> Vec<
         return Vec::new();
     };
     let mut out = Vec::new();
+    let links = file.model.links.load();
     for p in file.model.peps.load().iter() {
         if p.range().end < range.start || p.range().start > range.end || p.form == PepForm::Slug {
             continue;
         }
-        let in_destination = file.model.links.load().iter().any(|l| {
+        let in_destination = links.iter().any(|l| {
             l.target_range().start <= p.range().start && p.range().end <= l.target_range().end
         });
         if in_destination {

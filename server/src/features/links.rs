@@ -24,9 +24,9 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
         return Vec::new();
     };
     let m = &file.model;
+    let links = m.links.load();
     let inside_link = |r: &TextRange| {
-        m.links
-            .load()
+        links
             .iter()
             .any(|l| l.range().start <= r.start && r.end <= l.range().end)
     };
@@ -56,7 +56,7 @@ pub fn document_links(snapshot: &Snapshot, url: &Url) -> Vec<DocumentLink> {
             tooltip: Some("CPython issue".into()),
         });
     }
-    for l in m.links.load().iter() {
+    for l in links.iter() {
         if matches!(l.kind, LinkKind::Reference { .. }) {
             continue;
         }

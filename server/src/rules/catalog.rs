@@ -196,7 +196,8 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
     if cx.catalogs.is_empty() {
         return;
     }
-    for link in file.model.links.load().iter() {
+    let links = file.model.links.load();
+    for link in links.iter() {
         let Some((c, t)) = cx.catalogs.talk_of_schedule_url(link.target()) else {
             continue;
         };
@@ -213,7 +214,7 @@ fn schedule_links(file: &NoteFile, cx: &Context, cat: &FileCatalog, out: &mut Ve
             // The talk also links its own schedule page: this one is a
             // "see also", not a mistake.
             let own: HashSet<String> = entry.schedule_urls().map(normalize_url).collect();
-            let links_own = file.model.links.load().iter().any(|l| {
+            let links_own = links.iter().any(|l| {
                 talk.range().contains(&l.range().start) && own.contains(&normalize_url(l.target()))
             });
             if links_own {
