@@ -8,8 +8,8 @@ use ropey::Rope;
 use tree_sitter::{InputEdit, Point};
 
 use crate::extract::Memo;
+use crate::pieced::PiecedSyntax;
 use crate::position::{LineIndex, Position, PositionEncoding};
-use crate::syntax::Syntax;
 
 /// Open documents bigger than this keep their text in step but are not
 /// parsed nor analysed: the same limit as notes read from disk. Nobody's
@@ -112,9 +112,9 @@ pub struct Document {
     rope: Rope,
     version: i32,
     lines: LineIndex,
-    /// The tree of the text; of the empty text while the document is over
-    /// [`MAX_ANALYSED_BYTES`].
-    syntax: Syntax,
+    /// The trees of the text, in pieces; of the empty text while the
+    /// document is over [`MAX_ANALYSED_BYTES`].
+    syntax: PiecedSyntax,
     analysed: bool,
     /// What the latest extraction of this document kept for the next one.
     memo: Memo,
@@ -125,12 +125,18 @@ pub struct Document {
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
+        Document::new_in_pieces(text, version, crate::pieced::PIECE)
+    }
+
+    /// [`Document::new`], its text parsed in pieces of at least
+    /// `min_piece` bytes (tests cut wherever a cut is allowed).
+    pub fn new_in_pieces(text: &str, version: i32, min_piece: usize) -> Document {
         let analysed = text.len() <= MAX_ANALYSED_BYTES;
         Document {
             rope: Rope::from_str(text),
             version,
             lines: LineIndex::new(text),
-            syntax: Syntax::parse_on_demand(if analysed { text } else { "" }),
+            syntax: PiecedSyntax::parse_in_pieces(if analysed { text } else { "" }, min_piece),
             analysed,
             memo: Memo::default(),
             serial: {
@@ -165,12 +171,12 @@ impl Document {
         self.rope.to_string()
     }
 
-    pub fn syntax(&self) -> &Syntax {
+    pub fn syntax(&self) -> &PiecedSyntax {
         &self.syntax
     }
 
     /// The syntax, with the memo its extraction reads and refreshes.
-    pub fn syntax_and_memo(&mut self) -> (&Syntax, &mut Memo) {
+    pub fn syntax_and_memo(&mut self) -> (&PiecedSyntax, &mut Memo) {
         (&self.syntax, &mut self.memo)
     }
 
@@ -219,10 +225,10 @@ impl Document {
         self.version = version;
         let fits = self.rope.len_bytes() <= MAX_ANALYSED_BYTES;
         match (self.analysed, fits) {
-            (true, true) if !reparse => self.syntax.edit_many(&edits, &self.rope),
-            (_, true) => self.syntax = Syntax::parse_rope_on_demand(&self.rope),
+            (true, true) if !reparse => self.syntax.edit_many(&edits, &self.rope.to_string()),
+            (_, true) => self.syntax.reparse(&self.rope.to_string()),
             (true, false) => {
-                self.syntax = Syntax::parse_on_demand("");
+                self.syntax.reparse("");
                 self.memo = Memo::default();
             }
             (false, false) => {}
@@ -231,27 +237,40 @@ impl Document {
         warnings
     }
 
-    /// Whether the tree is worth settling: see [`SETTLE_MIN_BLOCKS`].
+    /// Whether a piece of the tree is worth settling: see
+    /// [`SETTLE_MIN_BLOCKS`]. Notes are cut into pieces much shorter than
+    /// [`SETTLE_MIN_BYTES`] where they can be (`crate::pieced`): only a
+    /// long run of blocks without a place to cut is settled.
     pub fn needs_settling(&self) -> bool {
-        self.analysed
-            && self.rope.len_bytes() >= SETTLE_MIN_BYTES
-            && self.syntax.most_blocks_in_a_row() >= SETTLE_MIN_BLOCKS
+        self.analysed && self.piece_to_settle().is_some()
     }
 
-    /// A copy of the tree to settle (see [`Settling`]); None while the
-    /// document is not analysed.
+    /// The longest piece worth settling.
+    fn piece_to_settle(&self) -> Option<usize> {
+        (0..self.syntax.len())
+            .filter(|&i| {
+                self.syntax.range(i).len() >= SETTLE_MIN_BYTES
+                    && self.syntax.syntax(i).most_blocks_in_a_row() >= SETTLE_MIN_BLOCKS
+            })
+            .max_by_key(|&i| self.syntax.range(i).len())
+    }
+
+    /// A copy of the tree to settle (see [`Settling`]; its steps do
+    /// nothing when no piece needs settling); None while the document is
+    /// not analysed.
     pub fn settling(&self) -> Option<Settling> {
         self.analysed.then(|| Settling {
             rope: self.rope.clone(),
             lines: self.lines.clone(),
             syntax: self.syntax.clone(),
+            piece: self.piece_to_settle(),
         })
     }
 
     /// Takes the settled tree if the document has not changed since the
     /// copy was made, giving back the tree it replaces (to be freed by the
     /// caller, outside any lock); else gives the copy back.
-    pub fn take_settled(&mut self, settled: Settling) -> Result<Syntax, Settling> {
+    pub fn take_settled(&mut self, settled: Settling) -> Result<PiecedSyntax, Settling> {
         // Edits and parses give a new id; settling keeps it.
         if !self.analysed || settled.syntax.id() != self.syntax.id() {
             return Err(settled);
@@ -349,7 +368,9 @@ fn point(lines: &LineIndex, offset: usize) -> Point {
 pub struct Settling {
     rope: Rope,
     lines: LineIndex,
-    syntax: Syntax,
+    syntax: PiecedSyntax,
+    /// The piece settled.
+    piece: Option<usize>,
 }
 
 impl Settling {
@@ -359,10 +380,14 @@ impl Settling {
     pub const STEPS: usize = 32;
 
     /// Step `step` of [`Settling::STEPS`]: retypes the first character of
-    /// a line `step / STEPS` of the way through the text.
+    /// a line `step / STEPS` of the way through the piece.
     pub fn step(&mut self, step: usize) {
-        let line = step * self.lines.line_count() / Self::STEPS;
-        let Some(start) = self.lines.line_start(line) else {
+        let Some(piece) = self.piece else { return };
+        let range = self.syntax.range(piece);
+        let first = self.syntax.row(piece);
+        let lines = self.lines.line_col_bytes(range.end).0 - first;
+        let line = first + step * lines / Self::STEPS;
+        let Some(start) = self.lines.line_start(line).filter(|&s| s < range.end) else {
             return;
         };
         let Some(c) = self
@@ -373,15 +398,24 @@ impl Settling {
             return; // the empty last line
         };
         let end = start + c.len_utf8();
-        let edit = InputEdit {
-            start_byte: start,
-            old_end_byte: end,
-            new_end_byte: end,
-            start_position: point(&self.lines, start),
-            old_end_position: point(&self.lines, end),
-            new_end_position: point(&self.lines, end),
+        // In the piece's coordinates: it starts at column 0 of line `first`.
+        let local = |offset: usize| {
+            let p = point(&self.lines, offset);
+            Point {
+                row: p.row - first,
+                column: p.column,
+            }
         };
-        self.syntax.retype(&edit, &self.rope);
+        let edit = InputEdit {
+            start_byte: start - range.start,
+            old_end_byte: end - range.start,
+            new_end_byte: end - range.start,
+            start_position: local(start),
+            old_end_position: local(end),
+            new_end_position: local(end),
+        };
+        let text = self.rope.byte_slice(range).to_string();
+        self.syntax.retype(piece, &edit, &text);
     }
 }
 
@@ -396,7 +430,7 @@ mod tests {
 
     fn check_syntax(doc: &Document) {
         let text = doc.text();
-        assert_eq!(doc.syntax().dump(&text), Syntax::parse(&text).dump(&text));
+        assert_eq!(doc.syntax().verify(&text), Ok(()));
         assert_eq!(doc.line_index(), &LineIndex::new(&doc.text()));
     }
 
@@ -522,7 +556,7 @@ mod tests {
         let big = format!("# Big\n\n{}\n", "x".repeat(MAX_ANALYSED_BYTES));
         let mut doc = Document::new(&big, 0);
         assert!(!doc.is_analysed());
-        assert_eq!(doc.syntax().dump(""), Syntax::parse("").dump(""));
+        assert_eq!(doc.syntax().verify(""), Ok(()));
         // Edits still apply to the text and its line index.
         doc.apply_changes(&[TextChange::replace(p(0, 2), p(0, 5), "Huge")], 1, Utf16);
         assert!(doc.text().starts_with("# Huge\n"));
@@ -537,7 +571,7 @@ mod tests {
         let paste = "y".repeat(MAX_ANALYSED_BYTES);
         doc.apply_changes(&[TextChange::replace(p(1, 0), p(1, 0), paste)], 3, Utf16);
         assert!(!doc.is_analysed());
-        assert_eq!(doc.syntax().dump(""), Syntax::parse("").dump(""));
+        assert_eq!(doc.syntax().verify(""), Ok(()));
         // A whole-text replacement by a small text parses it.
         doc.apply_changes(&[TextChange::full("# Small\n")], 4, Utf16);
         assert!(doc.is_analysed());
@@ -547,11 +581,13 @@ mod tests {
     /// A note of ~1,200 blocks under one heading (a topic line, then short
     /// lists), with non-ASCII first characters and an empty last line among
     /// the lines settling retypes.
+    /// 400 topics in bold, each with a short list: no place to cut (see
+    /// `crate::pieced`), 1,200 blocks in a row.
     fn long_notes() -> String {
         let mut text = String::from("# PyCon US 2010\n\n");
         for i in 0..400 {
             text.push_str(&format!(
-                "Topic {i}\n\n* Talk {i} (Ada Example) [video](https://v.example/{i})\n\
+                "**Topic {i}**\n\n* Talk {i} (Ada Example) [video](https://v.example/{i})\n\
                  \x20 * é note with `code`\n- 🐍 more\n\n"
             ));
         }
@@ -589,15 +625,20 @@ mod tests {
         assert!(Document::new(&nested, 1).needs_settling());
         // The same talks under headings of their own: a few blocks each
         // (a run of sections is not a run of blocks).
-        let sections = notes.replace("Topic", "## Topic");
+        let sections = notes.replace("**Topic", "## Topic");
         assert!(!Document::new(&sections, 1).needs_settling());
         // One long list is a handful of blocks.
         let list = notes
-            .replace("Topic", "* Topic")
+            .replace("**Topic", "* Topic")
             .replace("- 🐍", "* 🐍")
             .replace("\n\n", "\n");
         assert!(list.len() > SETTLE_MIN_BYTES);
         assert!(!Document::new(&list, 1).needs_settling());
+        // Topic lines in plain text: cut before each (into pieces of a few
+        // KB), nothing to settle.
+        let plain = Document::new(&notes.replace("**Topic", "Topic"), 1);
+        assert!(plain.syntax().len() > 4);
+        assert!(!plain.needs_settling());
         // Many blocks, but a short note.
         let short = "a\n\n* b\n\n".repeat(SETTLE_MIN_BLOCKS);
         assert!(short.len() < SETTLE_MIN_BYTES);

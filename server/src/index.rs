@@ -15,7 +15,6 @@ use crate::index_cache::Stamp;
 use crate::model::{FileModel, IssueTracker, Talk, TextRange};
 use crate::note_text::{self, NoteText, WideChars};
 use crate::position::{LineIndex, Position, PositionEncoding};
-use crate::syntax::Syntax;
 use std::hash::{Hash, Hasher};
 
 /// One analysed notes file: its text, line index and model.
@@ -58,7 +57,12 @@ impl NoteFile {
         }
     }
 
-    pub fn from_syntax(url: Url, text: &str, syntax: &Syntax, version: Option<i32>) -> NoteFile {
+    pub fn from_syntax(
+        url: Url,
+        text: &str,
+        syntax: &impl extract::Parsed,
+        version: Option<i32>,
+    ) -> NoteFile {
         NoteFile::from_syntax_with(url, text, syntax, version, None)
     }
 
@@ -67,7 +71,7 @@ impl NoteFile {
     pub fn from_syntax_with(
         url: Url,
         text: &str,
-        syntax: &Syntax,
+        syntax: &impl extract::Parsed,
         version: Option<i32>,
         memo: Option<&mut extract::Memo>,
     ) -> NoteFile {

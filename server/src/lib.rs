@@ -26,6 +26,7 @@ pub mod model;
 pub mod note_text;
 pub mod packed;
 pub mod pep_index;
+pub mod pieced;
 pub mod position;
 pub mod rules;
 pub mod similarity;

@@ -754,9 +754,18 @@ impl Syntax {
     /// memoised against them. What changes is how tree-sitter built the
     /// nodes: see [`crate::document::Settling`].
     pub fn retype(&mut self, edit: &InputEdit, rope: &Rope) {
+        self.retype_text(edit, Text::Rope(rope))
+    }
+
+    /// [`Syntax::retype`] with the text as a string.
+    pub fn retype_str(&mut self, edit: &InputEdit, text: &str) {
+        self.retype_text(edit, Text::Str(text))
+    }
+
+    fn retype_text(&mut self, edit: &InputEdit, text: Text) {
         debug_assert_eq!(edit.old_end_byte, edit.new_end_byte);
         let (id, step) = (self.id, self.step.take());
-        self.edit_many(std::slice::from_ref(edit), rope);
+        self.edit_text(std::slice::from_ref(edit), text);
         (self.id, self.step) = (id, step);
     }
 
@@ -764,10 +773,18 @@ impl Syntax {
     /// the coordinates left by the previous ones), then reparses once.
     /// `rope` is the text after all of them.
     pub fn edit_many(&mut self, edits: &[InputEdit], rope: &Rope) {
+        self.edit_text(edits, Text::Rope(rope))
+    }
+
+    /// [`Syntax::edit_many`] with the text after the edits as a string.
+    pub fn edit_many_str(&mut self, edits: &[InputEdit], text: &str) {
+        self.edit_text(edits, Text::Str(text))
+    }
+
+    fn edit_text(&mut self, edits: &[InputEdit], text: Text) {
         if edits.is_empty() {
             return;
         }
-        let text = Text::Rope(rope);
         let well_formed = |e: &InputEdit| {
             e.start_byte <= e.old_end_byte
                 && e.start_byte <= e.new_end_byte
@@ -777,7 +794,7 @@ impl Syntax {
         if self.mode == Mode::Unlisted || !edits.iter().all(well_formed) {
             // No inline trees to carry through the edits, or not something
             // tree-sitter can be given: start over.
-            *self = Self::parse_rope(rope);
+            *self = with_parsers(|p| Self::parse_with(p, text, Mode::Kept));
             return;
         }
         with_parsers(|p| {
@@ -881,6 +898,11 @@ impl Syntax {
     /// by one.
     pub fn step(&self) -> Option<&Step> {
         self.step.as_deref()
+    }
+
+    /// Whether the block tree holds an `ERROR` or a `MISSING` node.
+    pub fn has_error(&self) -> bool {
+        self.block.root_node().has_error()
     }
 
     /// The block tree.

@@ -1,7 +1,8 @@
 //! Property test: random edit sequences applied to a `Document` and, with
 //! the same clamping (via `position::LineIndex`), to a reference `String`.
 //! After every call the rope equals the reference, the incrementally
-//! maintained syntax dumps exactly like a fresh parse of the reference, and
+//! maintained syntax is in pieces cut where cuts are allowed, each piece's
+//! syntax dumping exactly like a fresh parse of the piece's text, and
 //! the model extracted with the document's memo (pieces of earlier versions
 //! reused) equals the model extracted from scratch, settling steps between
 //! the edits included.
@@ -113,6 +114,13 @@ fn memo_model(doc: &mut Document) -> talknotes_ls::model::FileModel {
     extract_with(&text, syntax, None, Some(memo))
 }
 
+/// How long an open document's pieces are cut: at every allowed place,
+/// at most of them (so that edits make pieces long enough to be cut
+/// again), or as the server cuts them (a short text is one piece).
+fn piece_size() -> impl Strategy<Value = usize> {
+    prop_oneof![Just(1), Just(24), Just(talknotes_ls::pieced::PIECE)]
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -128,8 +136,9 @@ proptest! {
         initial in fragment_text(40),
         batches in prop::collection::vec(batch(), 1..12),
         settle in prop::collection::vec(prop::option::of(0..Settling::STEPS), 12),
+        min_piece in piece_size(),
     ) {
-        let mut doc = Document::new(&initial, 0);
+        let mut doc = Document::new_in_pieces(&initial, 0, min_piece);
         let mut reference = initial.clone();
         for (version, (changes, enc)) in batches.iter().enumerate() {
             // Settling (the server's idle-time reparses) between edits
@@ -146,8 +155,8 @@ proptest! {
             prop_assert_eq!(doc.version(), version as i32 + 1);
             prop_assert_eq!(doc.rope().to_string(), reference.clone());
             prop_assert_eq!(doc.line_index(), &LineIndex::new(&reference));
+            prop_assert_eq!(doc.syntax().verify(&reference), Ok(()));
             let fresh = Syntax::parse(&reference);
-            prop_assert_eq!(doc.syntax().dump(&reference), fresh.dump(&reference));
             let model = extract(&reference, &fresh, None);
             prop_assert_eq!(memo_model(&mut doc), model.clone());
             // A note read from disk: its inline trees parsed one at a time.
@@ -253,9 +262,10 @@ proptest! {
             ), encoding()),
             1..8,
         ),
+        min_piece in piece_size(),
     ) {
         let initial = notes();
-        let mut doc = Document::new(&initial, 0);
+        let mut doc = Document::new_in_pieces(&initial, 0, min_piece);
         let mut reference = initial;
         for (version, (changes, enc)) in batches.iter().enumerate() {
             // Mostly short ranges: the end is a few lines/columns after the start.
@@ -276,8 +286,8 @@ proptest! {
                 apply_reference(&mut reference, change, *enc);
             }
             prop_assert_eq!(doc.rope().to_string(), reference.clone());
+            prop_assert_eq!(doc.syntax().verify(&reference), Ok(()));
             let fresh = Syntax::parse(&reference);
-            prop_assert_eq!(doc.syntax().dump(&reference), fresh.dump(&reference));
             let model = extract(&reference, &fresh, None);
             prop_assert_eq!(memo_model(&mut doc), model.clone());
             // A note read from disk: its inline trees parsed one at a time.
@@ -409,11 +419,17 @@ fn lines_text() -> impl Strategy<Value = String> {
         ),
         any::<bool>(),
         prop::sample::select(&["", "", "", "\u{feff}"][..]),
+        prop::sample::select(&[true, true, true, false][..]),
     )
-        .prop_map(|(lines, crlf, bom)| {
+        .prop_map(|(lines, crlf, bom, last_eol)| {
             let eol = if crlf { "\r\n" } else { "\n" };
             let lines = lines.iter().map(|(a, b)| format!("{a}{b}{eol}"));
-            std::iter::once(bom.to_string()).chain(lines).collect()
+            let mut text: String = std::iter::once(bom.to_string()).chain(lines).collect();
+            if !last_eol {
+                // A last line without a line ending.
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
+            text
         })
 }
 

@@ -216,13 +216,15 @@ fn position_inside_a_surrogate_pair_rounds_down() {
 }
 
 /// A note the server settles after opening (32 KB or more, hundreds of
-/// blocks in a row): a line per talk and a short list of notes under it,
-/// as real notes of a whole conference often are.
+/// blocks in a row with no place to cut it into pieces): a line per talk
+/// and a short list of notes under it, as real notes of a whole
+/// conference often are, each talk line starting with an emoji (a line
+/// starting with a letter is a place to cut, and pieces need no settling).
 fn long_list_note() -> String {
     let mut text = String::from("# PyCon US 2019 – talks\n\n");
     for i in 0..300 {
         text.push_str(&format!(
-            "Talk number {i} (Ada Lovelace)\n\n\
+            "🎤 Talk number {i} (Ada Lovelace)\n\n\
              * see PEP 484 and `attrs` – note {i}\n\
              * résumé {i} [slides](https://example.org/{i})\n\n"
         ));

@@ -35,6 +35,9 @@ pub struct Block {
     /// For headings: the enclosing `section` node (the heading and everything
     /// under it until the next heading of the same or a higher level).
     pub section: Option<TextRange>,
+    /// Inside a list item or a block quote (a heading there has a section
+    /// of its own, in the container, which closes none outside it).
+    pub nested: bool,
 }
 
 /// Everything the extractors need from the syntax tree, in document order.
@@ -92,6 +95,7 @@ pub fn outline_after(syntax: &Syntax, text: &str, previous: &Outline, step: &Ste
                     Some(s) => Some(moved(s)?),
                     None => None,
                 },
+                nested: b.nested,
             })
         })
         .collect();
@@ -163,6 +167,7 @@ fn walk(syntax: &Syntax, text: &str, reuse: Option<&Reuse>) -> Outline {
         text,
         reuse,
         out: &mut out,
+        quotes: 0,
     };
     walker.visit(&mut cursor, 0, None);
     out
@@ -172,6 +177,8 @@ struct Walker<'a, 'o> {
     text: &'a str,
     reuse: Option<&'a Reuse<'a>>,
     out: &'o mut Outline,
+    /// Block quotes around the node visited.
+    quotes: u32,
 }
 
 impl Walker<'_, '_> {
@@ -180,6 +187,7 @@ impl Walker<'_, '_> {
     fn visit(&mut self, cursor: &mut TreeCursor, list_depth: u8, section: Option<TextRange>) {
         let (text, out) = (self.text, &mut *self.out);
         let node = cursor.node();
+        let nested = list_depth > 0 || self.quotes > 0;
         match node.kind() {
             "atx_heading" => {
                 let level = node
@@ -197,6 +205,7 @@ impl Walker<'_, '_> {
                     range: node.byte_range(),
                     content,
                     section,
+                    nested,
                 });
             }
             "setext_heading" => {
@@ -216,6 +225,7 @@ impl Walker<'_, '_> {
                     // tree-sitter-md opens no section for a setext heading: the
                     // talk finder computes it.
                     section: None,
+                    nested,
                 });
             }
             "list_item" => {
@@ -228,6 +238,7 @@ impl Walker<'_, '_> {
                     range: node.byte_range(),
                     content,
                     section: None,
+                    nested,
                 });
                 self.visit_children(cursor, list_depth.saturating_add(1), None);
             }
@@ -241,6 +252,7 @@ impl Walker<'_, '_> {
                         range: node.byte_range(),
                         content,
                         section: None,
+                        nested,
                     });
                 }
             }
@@ -260,6 +272,7 @@ impl Walker<'_, '_> {
                     range: node.byte_range(),
                     content: node.byte_range(),
                     section: None,
+                    nested,
                 })
             }
             "minus_metadata" | "plus_metadata" => out.blocks.push(Block {
@@ -267,12 +280,14 @@ impl Walker<'_, '_> {
                 range: node.byte_range(),
                 content: node.byte_range(),
                 section: None,
+                nested,
             }),
             "html_block" => out.blocks.push(Block {
                 kind: BlockKind::Html,
                 range: node.byte_range(),
                 content: node.byte_range(),
                 section: None,
+                nested,
             }),
             "link_reference_definition" => {
                 let label = child_of_kind(cursor, "link_label").map(|n| n.byte_range());
@@ -283,6 +298,11 @@ impl Walker<'_, '_> {
             }
             // Inline content and markers hold no blocks.
             "inline" | "block_continuation" | "pipe_table" => {}
+            "block_quote" => {
+                self.quotes += 1;
+                self.visit_children(cursor, list_depth, None);
+                self.quotes -= 1;
+            }
             kind => {
                 let section = (kind == "section").then(|| node.byte_range());
                 self.visit_children(cursor, list_depth, section);
@@ -438,14 +458,19 @@ mod tests {
             ),
         ) {
             let mut doc = Document::new(&notes(), 0);
-            let mut kept = (doc.syntax().id(), outline(doc.syntax(), &doc.text()));
+            // Shorter than a piece: one syntax.
+            let whole = |doc: &Document| {
+                assert_eq!(doc.syntax().len(), 1);
+                doc.syntax().syntax(0).clone()
+            };
+            let mut kept = (whole(&doc).id(), outline(&whole(&doc), &doc.text()));
             for (version, (at, len, insert)) in edits.into_iter().enumerate() {
                 let text = doc.text();
                 let a = (at * text.len() as f64) as usize;
                 let (p, q) = (doc.position_at(a, Utf8), doc.position_at(a + len, Utf8));
                 doc.apply_changes(&[TextChange::replace(p, q, insert.concat())], version as i32, Utf8);
                 let text = doc.text();
-                let syntax = doc.syntax();
+                let syntax = &whole(&doc);
                 let full = outline(syntax, &text);
                 let step = syntax.step().filter(|s| s.from == kept.0);
                 if let Some(step) = step {

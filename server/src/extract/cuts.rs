@@ -1,60 +1,91 @@
 //! Where a note can be cut into pieces that tree-sitter-md parses one
-//! after another, each piece's trees freed before the next is parsed.
+//! apart from the other.
 //!
-//! A block tree costs about 60 bytes per byte of text (tree-sitter-md's
-//! block grammar makes a node per word): a 200 KB note read from disk held
-//! a 12 MB tree while it was read, next to the trees of the note open in
-//! the editor. Cut at its top-level headings, it holds one piece's tree at a
-//! time. The cut must not change the model: a piece's outline, shifted to
-//! where the piece starts, must be the whole note's outline there. So a cut
-//! is made only before a line that ends every open block in any reading of
-//! the note, and every `section` before it:
+//! Two readers cut notes. A note read from disk is parsed one piece after
+//! another, each piece's trees freed before the next is parsed: a block
+//! tree costs about 60 bytes per byte of text (tree-sitter-md's block
+//! grammar makes a node per word), and a 200 KB note held a 12 MB tree
+//! while it was read. An open note keeps one tree per piece
+//! (`crate::pieced`): a keystroke reparses its piece, not the note, and
+//! tree-sitter's reparse of a long run of blocks costs with the run's
+//! length, not the edit's.
 //!
-//! * an ATX heading (`#` to `######`, then a space, a tab or the line's end)
-//!   at column 0, after a blank line: a column-0 line after a blank line
-//!   ends every list and block quote (a heading is never a lazy
-//!   continuation), and a blank line has ended any paragraph, table or
+//! The cut must not change the model: a piece's outline, shifted to where
+//! the piece starts, must be the whole note's outline there (the sections
+//! of ATX headings aside: a section cut in two is joined again when the
+//! pieces are, see `extract::Joined`). So a cut is made only before a line
+//! that ends every open block in any reading of the note:
+//!
+//! * at column 0, after a blank line: a column-0 line after a blank line
+//!   ends every list and block quote unless it starts a list item or a
+//!   quote itself, and a blank line has ended any paragraph, table or
 //!   type-6/7 HTML block;
+//! * an ATX heading (`#` to `######`, then a space, a tab or the line's
+//!   end), or a line starting with a letter (which starts a paragraph: no
+//!   list marker, quote, fence, HTML block or thematic break starts with
+//!   one); a line of notes naming a topic before its list is one;
 //! * outside a fence, a type 1–5 HTML block and front matter (they span
 //!   blank lines), tracked line by line as CommonMark opens and closes them;
 //!   one opened with an indent may be inside a list item, where the next
 //!   column-0 line ends it, or at the top level, where it does not: at
-//!   such a line the note is not cut any further;
-//! * of a level no deeper than any ATX heading before it, so that the
-//!   sections of the headings before it end where it starts (tree-sitter-md
-//!   ends a section at the next ATX heading of the same or a higher level;
-//!   setext headings open and close none, see `setext_headings_close_no_section`).
+//!   such a line the note is not cut any further.
 //!
-//! A note whose last line has no line ending is not cut: tree-sitter-md
-//! recovers from a heading or a fence at the end of the text differently
-//! at the start of a text (an `ERROR` root) and after other blocks (a
-//! `MISSING` line ending), so its last piece could read differently.
+//! A note whose last line has no line ending is not cut before that line:
+//! tree-sitter-md recovers from a heading or a fence at the end of the
+//! text differently at the start of a text (an `ERROR` root) and after
+//! other blocks (a `MISSING` line ending), so a last piece of that line
+//! alone could read differently. (A note typed at its end often has no
+//! line ending there: not cutting it at all made such a note one piece.)
 //!
 //! Nor is a note holding a NUL byte: tree-sitter reads it as the end of
 //! the input, and its recovery then reads blocks across blank lines and
 //! headings (found by the `extract` fuzz target).
 //!
-//! Anything unclear keeps the note whole: fewer cuts only cost memory.
-//! `tests/document_props.rs` checks that the model of a note read in
+//! Anything unclear keeps the note whole: fewer cuts only cost memory and
+//! time. `tests/document_props.rs` checks that the model of a note read in
 //! pieces equals the model of one parse.
 
 /// The offsets (line starts, increasing, none at 0) where pieces start,
 /// each piece at least `min_piece` bytes long except the last.
 pub fn cuts(text: &str, min_piece: usize) -> Vec<usize> {
-    let mut cuts = Vec::new();
-    if !text.ends_with('\n') || text.contains('\0') {
-        return cuts;
+    choose(&safe_points(text), 0, text.len(), min_piece)
+}
+
+/// Of the sorted `points`, those strictly inside `start..end` that cut it
+/// into pieces at least `min_piece` long (the last one may be shorter),
+/// taken greedily from `start`.
+pub fn choose(points: &[usize], start: usize, end: usize, min_piece: usize) -> Vec<usize> {
+    let from = points.partition_point(|&p| p <= start);
+    let mut piece_start = start;
+    let mut out = Vec::new();
+    for &p in &points[from..] {
+        if p >= end {
+            break;
+        }
+        if p - piece_start >= min_piece.max(1) {
+            out.push(p);
+            piece_start = p;
+        }
+    }
+    out
+}
+
+/// Every offset a cut is allowed at (line starts, increasing, none at 0).
+pub fn safe_points(text: &str) -> Vec<usize> {
+    let mut points = Vec::new();
+    if text.contains('\0') {
+        return points;
     }
     let mut open = Open::None;
     let mut previous_blank = false;
-    // The highest heading level (smallest number) seen so far.
-    let mut top_level = u8::MAX;
-    let mut piece_start = 0;
     let mut at = 0;
     let mut first = true;
+    // The length of the line being read (the last one, after the loop).
+    let mut last_len = 0;
     for line in text.split_inclusive('\n') {
         let start = at;
         at += line.len();
+        last_len = line.len();
         let mut line = line.trim_end_matches(['\n', '\r']);
         if first {
             first = false;
@@ -68,7 +99,9 @@ pub fn cuts(text: &str, min_piece: usize) -> Vec<usize> {
         let column_0 = !line.is_empty() && !line.starts_with([' ', '\t']);
         match open {
             Open::Fence { indented: true, .. } | Open::Html { indented: true, .. } if column_0 => {
-                return cuts;
+                // An early return: no cut at or after this line, the last
+                // line included.
+                return points;
             }
             Open::FrontMatter(marker) => {
                 if line.trim_end() == marker {
@@ -94,18 +127,14 @@ pub fn cuts(text: &str, min_piece: usize) -> Vec<usize> {
             Open::None => {}
         }
         let blank = line.trim().is_empty();
-        if let Some((indent, rest)) = block_start(line) {
-            if let Some(level) = atx_level(rest) {
-                if indent == 0
-                    && previous_blank
-                    && level <= top_level
-                    && start > 0
-                    && start - piece_start >= min_piece
-                {
-                    cuts.push(start);
-                    piece_start = start;
+        let cut_here = previous_blank && start > 0;
+        if cut_here && line.starts_with(char::is_alphabetic) {
+            points.push(start);
+        } else if let Some((indent, rest)) = block_start(line) {
+            if atx_level(rest).is_some() {
+                if indent == 0 && cut_here {
+                    points.push(start);
                 }
-                top_level = top_level.min(level);
             } else if let Some((mark, len)) = opens_fence(rest) {
                 open = Open::Fence {
                     mark,
@@ -123,7 +152,10 @@ pub fn cuts(text: &str, min_piece: usize) -> Vec<usize> {
         }
         previous_blank = blank;
     }
-    cuts
+    if !text.ends_with('\n') && points.last() == Some(&at.saturating_sub(last_len)) {
+        points.pop();
+    }
+    points
 }
 
 /// The block-level construct a cut must not fall inside of.
@@ -252,29 +284,34 @@ mod tests {
     }
 
     #[test]
-    fn cuts_before_top_level_headings_after_a_blank_line() {
+    fn cuts_before_headings_after_a_blank_line() {
         let text = "# A (Ann)\n\n* note\n\n# B (Bo)\ntext\n# C\n\n## D\n\n# E\n";
         assert_eq!(
             pieces(text),
-            // `## D` is inside `# C`'s section; `# C` has no blank line before.
+            // `# C` has no blank line before; `## D` is cut before though
+            // it is inside `# C`'s section (joined again after).
             [
                 "# A (Ann)\n\n* note\n\n",
-                "# B (Bo)\ntext\n# C\n\n## D\n\n",
+                "# B (Bo)\ntext\n# C\n\n",
+                "## D\n\n",
                 "# E\n"
             ]
         );
     }
 
     #[test]
-    fn a_deeper_heading_is_not_cut_after_a_higher_one() {
-        // `## B` is inside `# PyCon`'s section.
-        let text = "# PyCon\n\n## A\n\nx\n\n## B\n\n# Other\n";
+    fn cuts_before_a_line_of_prose_after_a_blank_line() {
+        let text = "Topic\n- a\n\nNext\n- b\n\n- c\n\n1. d\n\n> q\n\n  e\n\n***\n\nÉcole\n";
         assert_eq!(
             pieces(text),
-            ["# PyCon\n\n## A\n\nx\n\n## B\n\n", "# Other\n"]
+            // A list item, an ordered one, a quote, an indented line and
+            // a thematic break could all belong to what comes before.
+            [
+                "Topic\n- a\n\n",
+                "Next\n- b\n\n- c\n\n1. d\n\n> q\n\n  e\n\n***\n\n",
+                "École\n"
+            ]
         );
-        // Before any heading, a level-2 heading may be cut before.
-        assert_eq!(pieces("x\n\n## A\n\n## B\n").len(), 3);
     }
 
     #[test]
@@ -300,6 +337,7 @@ mod tests {
             "x\n# no blank line before\n",
             "x\n\n#hashtag\n",
             "x\n\n# no line ending",
+            "x\n\nno line ending",
             "x\0\n\n# a NUL byte\n",
         ] {
             assert_eq!(pieces(text), [text], "{text:?}");
@@ -318,21 +356,28 @@ mod tests {
 
     #[test]
     fn pieces_are_at_least_min_piece_long() {
-        let text = "# A\n\nx\n\n# B\n\nx\n\n# C\n\nx\n\n# D\n";
-        assert_eq!(cuts(text, 0), [8, 16, 24]);
-        assert_eq!(cuts(text, 9), [16]);
+        let text = "# A\n\n- x\n\n# B\n\n- x\n\n# C\n\n- x\n\n# D\n";
+        assert_eq!(cuts(text, 0), [10, 20, 30]);
+        assert_eq!(cuts(text, 11), [20]);
         assert_eq!(cuts(text, 100), Vec::<usize>::new());
+        // Within a part of the text only.
+        assert_eq!(choose(&safe_points(text), 10, 30, 0), [20]);
     }
 
     #[test]
-    fn a_byte_order_mark_does_not_hide_the_first_heading() {
-        // `## B` is in the section of `# A`.
-        assert_eq!(cuts("\u{feff}# A\n\n## B\n\n# C\n", 0), [14]);
+    fn a_byte_order_mark_is_not_read_as_text() {
+        assert_eq!(cuts("\u{feff}# A\n\n## B\n\n# C\n", 0), [8, 14]);
+        assert_eq!(cuts("\u{feff}---\n\nx\n---\n\nA\n", 0), [15]);
+    }
+
+    #[test]
+    fn a_last_line_without_a_line_ending_is_not_cut_before() {
+        assert_eq!(pieces("a\n\nb\n\nc"), ["a\n\n", "b\n\nc"]);
     }
 
     #[test]
     fn crlf_lines_are_read_like_lf_lines() {
         let text = "# A\r\n\r\nx\r\n\r\n# B\r\n";
-        assert_eq!(pieces(text), ["# A\r\n\r\nx\r\n\r\n", "# B\r\n"]);
+        assert_eq!(pieces(text), ["# A\r\n\r\n", "x\r\n\r\n", "# B\r\n"]);
     }
 }

@@ -8,9 +8,11 @@
 //! unchanged piece that moved keeps its key and is placed at its new
 //! offset. Only the pieces used by the latest run are kept.
 //!
-//! The block outline is kept too, with the id of the syntax it was read
-//! from: when the document's next syntax was made from that one by an
-//! incremental edit, only the nodes the edit changed are walked.
+//! The block outlines are kept too, each with the id of the syntax it was
+//! read from (an open note has one per piece, `crate::pieced`): a piece
+//! whose syntax did not change gives its outline again, and one whose
+//! next syntax was made from the kept one by an incremental edit has only
+//! the nodes the edit changed walked.
 //!
 //! And the talk lines: how a heading's, list item's or paragraph's line
 //! reads as title and speakers is a function of the line alone, kept by
@@ -39,9 +41,12 @@ pub struct Memo {
     /// Pieces computed and reused by the latest run.
     computed: usize,
     reused: usize,
-    /// The outline of the syntax with this id.
-    outline: Option<(u64, Outline)>,
-    /// Whether the latest outline was made from the previous one.
+    /// The outlines of the previous run, and of the run in progress, by
+    /// the id of the syntax they were read from.
+    previous_outlines: HashMap<u64, Outline>,
+    current_outlines: HashMap<u64, Outline>,
+    /// Whether every outline of the latest run was the previous one's,
+    /// moved or not.
     outline_moved: bool,
 }
 
@@ -77,6 +82,7 @@ impl Memo {
     pub(super) fn begin(&mut self) {
         self.computed = 0;
         self.reused = 0;
+        self.outline_moved = true;
         self.current.reserve(self.previous.len());
         self.current_lines.reserve(self.previous_lines.len());
     }
@@ -99,25 +105,31 @@ impl Memo {
     pub(super) fn finish(&mut self) {
         self.previous = std::mem::take(&mut self.current);
         self.previous_lines = std::mem::take(&mut self.current_lines);
+        self.previous_outlines = std::mem::take(&mut self.current_outlines);
     }
 
-    /// The outline of `syntax`: the kept one moved through the step that
-    /// made `syntax`, when it was made from the kept one's syntax.
+    /// The outline of `syntax`: the kept one of the same syntax, or the
+    /// kept one moved through the step that made `syntax` from its syntax.
     pub(super) fn outline(&mut self, syntax: &Syntax, text: &str) -> Outline {
-        let kept = self.outline.take();
-        let (outline, moved) = match (kept, syntax.step()) {
-            (Some((id, kept)), _) if id == syntax.id() => (kept, true),
-            (Some((id, kept)), Some(step)) if step.from == id => {
-                (blocks::outline_after(syntax, text, &kept, step), true)
-            }
-            _ => (blocks::outline(syntax, text), false),
+        let id = syntax.id();
+        let outline = if let Some(kept) = self.current_outlines.get(&id) {
+            kept.clone()
+        } else if let Some(kept) = self.previous_outlines.remove(&id) {
+            kept
+        } else if let Some((step, kept)) = syntax
+            .step()
+            .and_then(|step| Some((step, self.previous_outlines.remove(&step.from)?)))
+        {
+            blocks::outline_after(syntax, text, &kept, step)
+        } else {
+            self.outline_moved = false;
+            blocks::outline(syntax, text)
         };
-        self.outline_moved = moved;
-        self.outline = Some((syntax.id(), outline.clone()));
+        self.current_outlines.insert(id, outline.clone());
         outline
     }
 
-    /// Whether the latest run's outline came from the previous run's.
+    /// Whether the latest run's outlines came from the previous run's.
     pub fn outline_moved(&self) -> bool {
         self.outline_moved
     }

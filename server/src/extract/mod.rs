@@ -29,9 +29,23 @@ use crate::model::{
 use crate::syntax::Syntax;
 use blocks::{BlockKind, Outline};
 
+/// A note's parse: one [`Syntax`] of the whole text, or one per piece of
+/// it (an open document's, [`crate::pieced::PiecedSyntax`]).
+pub trait Parsed {
+    /// Where each piece starts in the text, with its syntax (of the text
+    /// from there to the next piece's start), in order; the first at 0.
+    fn parts(&self) -> Vec<(usize, &Syntax)>;
+}
+
+impl Parsed for Syntax {
+    fn parts(&self) -> Vec<(usize, &Syntax)> {
+        vec![(0, self)]
+    }
+}
+
 /// Builds the model of a file. `file_name` is used when the text names no
 /// conference (`pycon-2017.md`).
-pub fn extract(text: &str, syntax: &Syntax, file_name: Option<&str>) -> FileModel {
+pub fn extract(text: &str, syntax: &impl Parsed, file_name: Option<&str>) -> FileModel {
     extract_with(text, syntax, file_name, None)
 }
 
@@ -40,14 +54,31 @@ pub fn extract(text: &str, syntax: &Syntax, file_name: Option<&str>) -> FileMode
 /// way (checked after random edits by `tests/document_props.rs`).
 pub fn extract_with(
     text: &str,
-    syntax: &Syntax,
+    syntax: &impl Parsed,
     file_name: Option<&str>,
     mut memo: Option<&mut Memo>,
 ) -> FileModel {
     if let Some(m) = memo.as_deref_mut() {
         m.begin();
     }
-    let model = extract_model(text, syntax, file_name, memo.as_deref_mut());
+    let parts = syntax.parts();
+    let mut joined = Joined::default();
+    for (i, &(start, syntax)) in parts.iter().enumerate() {
+        let end = parts.get(i + 1).map_or(text.len(), |p| p.0);
+        let part = read(
+            &text[start..end],
+            syntax,
+            memo.as_deref_mut(),
+            end == text.len(),
+        );
+        joined.add(part, start, end);
+    }
+    let model = build(
+        text,
+        joined.finish(text.len()),
+        file_name,
+        memo.as_deref_mut(),
+    );
     if let Some(m) = memo {
         m.finish();
     }
@@ -73,25 +104,24 @@ pub fn extract_in_pieces(text: &str, file_name: Option<&str>, min_piece: usize) 
     } else {
         Vec::new()
     };
-    let mut reading = Reading::default();
+    let mut joined = Joined::default();
     let mut start = 0;
+    let several = !cuts.is_empty();
     for end in cuts.into_iter().chain([text.len()]) {
         let piece = &text[start..end];
         let syntax = Syntax::parse_block_only(piece);
-        let mut part = read(piece, &syntax, None, end == text.len());
+        if several && syntax.has_error() {
+            // tree-sitter's error recovery may reach across a cut (see
+            // `crate::pieced`): read the note in one parse.
+            drop(syntax);
+            return extract(text, &Syntax::parse_block_only(text), file_name);
+        }
+        let part = read(piece, &syntax, None, end == text.len());
         drop(syntax);
-        part.outline.shift(start);
-        reading.outline.blocks.extend(part.outline.blocks);
-        reading
-            .outline
-            .link_definitions
-            .extend(part.outline.link_definitions);
-        reading
-            .pieces
-            .extend(part.pieces.into_iter().map(|(at, p)| (at + start, p)));
+        joined.add(part, start, end);
         start = end;
     }
-    build(text, reading, file_name, None)
+    build(text, joined.finish(text.len()), file_name, None)
 }
 
 /// What the model is built from: the blocks, and the inline trees' pieces
@@ -103,14 +133,66 @@ struct Reading {
     pieces: Vec<(usize, Arc<inline::Piece>)>,
 }
 
-fn extract_model(
-    text: &str,
-    syntax: &Syntax,
-    file_name: Option<&str>,
-    mut memo: Option<&mut Memo>,
-) -> FileModel {
-    let reading = read(text, syntax, memo.as_deref_mut(), true);
-    build(text, reading, file_name, memo)
+/// The readings of a note's pieces put together: each moved to where its
+/// piece starts, and the sections that cuts ended joined again.
+#[derive(Default)]
+struct Joined {
+    reading: Reading,
+    /// Where each piece read so far ends.
+    ends: Vec<usize>,
+}
+
+impl Joined {
+    fn add(&mut self, mut part: Reading, start: usize, end: usize) {
+        if start > 0 {
+            part.outline.shift(start);
+        }
+        let outline = &mut self.reading.outline;
+        outline.blocks.append(&mut part.outline.blocks);
+        outline
+            .link_definitions
+            .append(&mut part.outline.link_definitions);
+        outline.unclosed_fence = outline.unclosed_fence.or(part.outline.unclosed_fence);
+        self.reading
+            .pieces
+            .extend(part.pieces.into_iter().map(|(at, p)| (at + start, p)));
+        self.ends.push(end);
+    }
+
+    /// The joined reading of a text of `len` bytes. A cut may fall inside
+    /// an ATX heading's section (tree-sitter-md's `section` runs to the
+    /// next ATX heading of the same or a higher level): in its piece the
+    /// section ends where the piece does, in the note at that next
+    /// heading, or at the end. (A heading in a list item or a quote has a
+    /// section in it, which no cut falls inside, and which ends none
+    /// outside.)
+    fn finish(mut self, len: usize) -> Reading {
+        if self.ends.len() > 1 {
+            let blocks = &mut self.reading.outline.blocks;
+            // next[l - 1]: where the nearest section heading of level l or
+            // higher after the block being looked at starts.
+            let mut next = [len; 6];
+            let mut piece = self.ends.len() - 1;
+            for b in blocks.iter_mut().rev() {
+                let (BlockKind::Heading { level }, Some(section), false) =
+                    (&b.kind, &mut b.section, b.nested)
+                else {
+                    continue;
+                };
+                while piece > 0 && self.ends[piece - 1] > b.range.start {
+                    piece -= 1;
+                }
+                let level = usize::from((*level).clamp(1, 6));
+                if section.end >= self.ends[piece] && self.ends[piece] < len {
+                    section.end = next[level - 1];
+                }
+                for n in &mut next[level - 1..] {
+                    *n = section.start;
+                }
+            }
+        }
+        self.reading
+    }
 }
 
 /// Reads the outline and the inline pieces of one parse of `text`, the
