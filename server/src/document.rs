@@ -17,12 +17,14 @@ use crate::position::{LineIndex, Position, PositionEncoding};
 /// seconds on every full reparse (see README, "Reliability").
 pub const MAX_ANALYSED_BYTES: usize = crate::discover::MAX_NOTES_BYTES as usize;
 
-/// Open notes at least this long, with at least [`SETTLE_MIN_BLOCKS`]
-/// blocks side by side, are settled after they are opened (see
-/// [`Settling`]).
+/// A piece of an open note (`crate::pieced`) at least this long, with at
+/// least [`SETTLE_MIN_BLOCKS`] blocks side by side, is settled after the
+/// note is opened (see [`Settling`]): a long run of blocks with no place
+/// to cut it.
 pub const SETTLE_MIN_BYTES: usize = 32 * 1024;
 
-/// Measured on the benchmark's notes: a 220 KB note of ~300 blocks in a
+/// Measured on the benchmark's notes, before notes were cut into pieces
+/// (which now cuts it into pieces of ~8 KB): a 220 KB note of ~300 blocks in a
 /// row (a line naming a topic, then a short list, over and over) has its
 /// first keystrokes cost up to 23 ms, and 6 ms once settled; a 202 KB note
 /// that is a few paragraphs and one long nested list, up to 10 and 5 ms,
