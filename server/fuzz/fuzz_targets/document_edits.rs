@@ -3,8 +3,11 @@
 //! `\r\n`, whole-text replacements mixed in, and settling steps (the
 //! server's idle-time reparses) between batches. After every batch the
 //! rope equals a reference `String` edited with the documented clamping,
-//! the line index equals a fresh one, and the incrementally kept syntax
-//! trees equal a fresh parse of the reference.
+//! the line index equals a fresh one, the incrementally kept syntax is in
+//! pieces cut where cuts are allowed, each piece's trees equal to a fresh
+//! parse of its text, and the model equals that of one parse of the
+//! reference. The pieces are cut at every allowed place, at most of them,
+//! or as the server cuts them, by the initial text's length.
 #![no_main]
 
 #[path = "common.rs"]
@@ -14,6 +17,7 @@ use arbitrary::Arbitrary;
 use common::{Enc, Pos, Text};
 use libfuzzer_sys::fuzz_target;
 use talknotes_ls::document::{Document, Settling, TextChange};
+use talknotes_ls::extract::{extract, extract_with};
 use talknotes_ls::position::{LineIndex, PositionEncoding};
 use talknotes_ls::syntax::Syntax;
 
@@ -50,7 +54,8 @@ fn apply_reference(text: &mut String, change: &TextChange, enc: PositionEncoding
 }
 
 fuzz_target!(|input: Input| {
-    let mut doc = Document::new(&input.initial.0, 0);
+    let min_piece = [1, 24, talknotes_ls::pieced::PIECE][input.initial.0.len() % 3];
+    let mut doc = Document::new_in_pieces(&input.initial.0, 0, min_piece);
     let mut reference = input.initial.0.clone();
     for (i, batch) in input.batches.iter().take(16).enumerate() {
         let enc = batch.enc.into();
@@ -67,7 +72,7 @@ fuzz_target!(|input: Input| {
             copy.step(usize::from(step) % Settling::STEPS);
             assert!(doc.take_settled(copy).is_ok());
             assert_eq!(doc.rope().to_string(), reference);
-            assert_eq!(doc.syntax().dump(&reference), Syntax::parse(&reference).dump(&reference));
+            assert_eq!(doc.syntax().verify(&reference), Ok(()));
         }
         let version = i as i32 + 1;
         doc.apply_changes(&changes, version, enc);
@@ -77,6 +82,11 @@ fuzz_target!(|input: Input| {
         assert_eq!(doc.version(), version);
         assert_eq!(doc.rope().to_string(), reference);
         assert_eq!(doc.line_index(), &LineIndex::new(&reference));
-        assert_eq!(doc.syntax().dump(&reference), Syntax::parse(&reference).dump(&reference));
+        assert_eq!(doc.syntax().verify(&reference), Ok(()));
+        let (syntax, memo) = doc.syntax_and_memo();
+        assert_eq!(
+            extract_with(&reference, syntax, None, Some(memo)),
+            extract(&reference, &Syntax::parse(&reference), None)
+        );
     }
 });
