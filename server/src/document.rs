@@ -23,10 +23,11 @@ pub const MAX_ANALYSED_BYTES: usize = crate::discover::MAX_NOTES_BYTES as usize;
 /// to cut it.
 pub const SETTLE_MIN_BYTES: usize = 32 * 1024;
 
-/// Measured on the benchmark's notes, before notes were cut into pieces
-/// (which now cuts it into pieces of ~8 KB): a 220 KB note of ~300 blocks in a
-/// row (a line naming a topic, then a short list, over and over) has its
-/// first keystrokes cost up to 23 ms, and 6 ms once settled; a 202 KB note
+/// Measured on the benchmark's notes before open notes were cut into
+/// pieces (the first one below is now cut into pieces of ~8 KB, none of
+/// which needs settling): a 220 KB note of ~300 blocks in a row (a line
+/// naming a topic, then a short list, over and over) has its first
+/// keystrokes cost up to 23 ms, and 6 ms once settled; a 202 KB note
 /// that is a few paragraphs and one long nested list, up to 10 and 5 ms,
 /// and settling it raises the peak memory by 8 MB (the first steps rebuild
 /// the whole list while the old one is alive), which is not worth it; in
