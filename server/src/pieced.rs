@@ -21,6 +21,7 @@
 //! text, that every cut is allowed, and that the model equals the model
 //! of one parse of the whole note.
 
+use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tree_sitter::{InputEdit, Point};
@@ -194,11 +195,12 @@ impl PiecedSyntax {
         }
 
         // Join a piece to the one before when its cut is no longer allowed.
-        let points = cuts::safe_points(text);
+        let (points, checked) = cuts_after_edits(text, &work);
+        let allowed = |at: usize| !checked.contains(&at) || points.binary_search(&at).is_ok();
         let mut joined: Vec<(Part, Change)> = Vec::with_capacity(work.len());
         for (part, change) in work {
             match joined.last_mut() {
-                Some(previous) if points.binary_search(&part.start).is_err() => {
+                Some(previous) if !allowed(part.start) => {
                     previous.1 = Change::Fresh;
                 }
                 _ => joined.push((part, change)),
@@ -245,7 +247,7 @@ impl PiecedSyntax {
     /// coordinates) had been typed again (see [`Syntax::retype`]); `text`
     /// is the piece's text. Keeps the id.
     pub fn retype(&mut self, i: usize, edit: &InputEdit, text: &str) {
-        self.parts[i].syntax.retype_str(edit, text);
+        self.parts[i].syntax.retype(edit, text);
     }
 
     /// The row piece `i` starts on.
@@ -278,29 +280,41 @@ impl PiecedSyntax {
         }
         Ok(())
     }
-
-    /// A canonical text dump for tests: each piece's range, then its
-    /// syntax's [`Syntax::dump`].
-    pub fn dump(&self, text: &str) -> String {
-        let mut out = String::new();
-        for i in 0..self.parts.len() {
-            let r = self.range(i);
-            out.push_str(&format!(
-                "piece {}..{} (line {})\n",
-                r.start,
-                r.end,
-                self.row(i)
-            ));
-            out.push_str(&self.parts[i].syntax.dump(&text[r]));
-        }
-        out
-    }
 }
 
 impl Parsed for PiecedSyntax {
     fn parts(&self) -> Vec<(usize, &Syntax)> {
         self.parts.iter().map(|p| (p.start, &p.syntax)).collect()
     }
+}
+
+/// The allowed cuts the pieces' new starts are checked against, and the
+/// range they were looked for in (a start outside it is still allowed). The scan starts at the piece before the
+/// first one an edit changed (its start is still an allowed cut: neither
+/// it nor the text before it changed) and stops at the first piece after
+/// the last changed one that starts at an allowed cut: from there the text
+/// is as it was and reads the same whatever comes before (see
+/// [`cuts::scan`]), so the later pieces' cuts still hold. A keystroke
+/// scans a piece or two, not the note.
+fn cuts_after_edits(text: &str, work: &[(Part, Change)]) -> (Vec<usize>, RangeInclusive<usize>) {
+    let changed = |(_, c): &(Part, Change)| !matches!(c, Change::Kept);
+    let first = work.iter().position(changed).unwrap_or(0);
+    let last = work.iter().rposition(changed).unwrap_or(0);
+    let from = work[first.saturating_sub(1)].0.start;
+    let kept_after = &work[last + 1..];
+    let (mut points, mut checked, mut next) = (Vec::new(), text.len(), 0);
+    cuts::scan(text, from, |p| {
+        points.push(p);
+        while kept_after.get(next).is_some_and(|(k, _)| k.start < p) {
+            next += 1;
+        }
+        if kept_after.get(next).is_some_and(|(k, _)| k.start == p) {
+            checked = p;
+            return false;
+        }
+        true
+    });
+    (points, from..=checked)
 }
 
 /// The parts of `text[start..end]` (which starts on line `row`), cut at
@@ -385,20 +399,26 @@ mod tests {
 
     #[test]
     fn a_long_note_is_cut_and_an_edit_reparses_one_piece() {
-        let text = topics(800);
+        let mut text = topics(800);
         let mut pieced = PiecedSyntax::parse(&text);
         assert!(pieced.len() > 4, "{} pieces", pieced.len());
         check(&pieced, &text);
-        let ids: Vec<u64> = (0..pieced.len()).map(|i| pieced.syntax(i).id()).collect();
-        let at = text.len() / 2;
-        let at = at + text[at..].find("- a").unwrap() + 3;
-        let (text, e) = edit(&text, at, 0, "x");
-        pieced.edit_many(&[e], &text);
-        check(&pieced, &text);
-        let changed = (0..pieced.len())
-            .filter(|&i| pieced.syntax(i).id() != ids[i])
-            .count();
-        assert_eq!(changed, 1);
+        // In the first, a middle and the last piece: the pieces before and
+        // after it are left alone.
+        for fraction in [0.01, 0.5, 0.99] {
+            let ids: Vec<u64> = (0..pieced.len()).map(|i| pieced.syntax(i).id()).collect();
+            let at = (text.len() as f64 * fraction) as usize;
+            let at = at + text[at..].find("- a").unwrap() + 3;
+            let e;
+            (text, e) = edit(&text, at, 0, "x");
+            pieced.edit_many(&[e], &text);
+            check(&pieced, &text);
+            assert_eq!(pieced.len(), ids.len());
+            let changed = (0..pieced.len())
+                .filter(|&i| pieced.syntax(i).id() != ids[i])
+                .count();
+            assert_eq!(changed, 1, "at {fraction}");
+        }
     }
 
     #[test]

@@ -689,11 +689,6 @@ impl Syntax {
         with_parsers(|p| Self::parse_with(p, Text::Str(text), Mode::OnDemand))
     }
 
-    /// [`Syntax::parse_on_demand`] of a rope.
-    pub fn parse_rope_on_demand(rope: &Rope) -> Syntax {
-        with_parsers(|p| Self::parse_with(p, Text::Rope(rope), Mode::OnDemand))
-    }
-
     fn parse_with(p: &mut Parsers, text: Text, mode: Mode) -> Syntax {
         let block = p.parse_block_or_empty(text);
         let inlines = inline_nodes(&block, text)
@@ -748,24 +743,15 @@ impl Syntax {
     }
 
     /// Reparses as if the bytes `edit` covers had been typed again: `edit`
-    /// replaces them by themselves, so the text is `rope` before and after.
+    /// replaces them by themselves, so the text is `text` before and after.
     /// The nodes come out the same (an incremental parse gives the tree of a
     /// full parse), so the syntax keeps its id and step and whatever was
     /// memoised against them. What changes is how tree-sitter built the
     /// nodes: see [`crate::document::Settling`].
-    pub fn retype(&mut self, edit: &InputEdit, rope: &Rope) {
-        self.retype_text(edit, Text::Rope(rope))
-    }
-
-    /// [`Syntax::retype`] with the text as a string.
-    pub fn retype_str(&mut self, edit: &InputEdit, text: &str) {
-        self.retype_text(edit, Text::Str(text))
-    }
-
-    fn retype_text(&mut self, edit: &InputEdit, text: Text) {
+    pub fn retype(&mut self, edit: &InputEdit, text: &str) {
         debug_assert_eq!(edit.old_end_byte, edit.new_end_byte);
         let (id, step) = (self.id, self.step.take());
-        self.edit_text(std::slice::from_ref(edit), text);
+        self.edit_text(std::slice::from_ref(edit), Text::Str(text));
         (self.id, self.step) = (id, step);
     }
 

@@ -73,20 +73,30 @@ pub fn choose(points: &[usize], start: usize, end: usize, min_piece: usize) -> V
 /// Every offset a cut is allowed at (line starts, increasing, none at 0).
 pub fn safe_points(text: &str) -> Vec<usize> {
     let mut points = Vec::new();
+    scan(text, 0, |p| {
+        points.push(p);
+        true
+    });
+    points
+}
+
+/// Calls `found` with each offset a cut is allowed at, from `from` on, in
+/// order, until it returns false. `from` is 0 or an allowed cut: the text
+/// from there reads the same whatever comes before it (outside every
+/// block, after a blank line), and so do the cuts after it. An open
+/// note's pieces rescan from the piece an edit changed, not the note.
+pub fn scan(text: &str, from: usize, mut found: impl FnMut(usize) -> bool) {
     if text.contains('\0') {
-        return points;
+        return;
     }
     let mut open = Open::None;
-    let mut previous_blank = false;
-    let mut at = 0;
-    let mut first = true;
-    // The length of the line being read (the last one, after the loop).
-    let mut last_len = 0;
-    for line in text.split_inclusive('\n') {
+    let mut previous_blank = from > 0;
+    let mut at = from;
+    let mut first = from == 0;
+    for raw in text[from..].split_inclusive('\n') {
         let start = at;
-        at += line.len();
-        last_len = line.len();
-        let mut line = line.trim_end_matches(['\n', '\r']);
+        at += raw.len();
+        let mut line = raw.trim_end_matches(['\n', '\r']);
         if first {
             first = false;
             // A byte order mark is not part of the first line's markdown.
@@ -99,9 +109,8 @@ pub fn safe_points(text: &str) -> Vec<usize> {
         let column_0 = !line.is_empty() && !line.starts_with([' ', '\t']);
         match open {
             Open::Fence { indented: true, .. } | Open::Html { indented: true, .. } if column_0 => {
-                // An early return: no cut at or after this line, the last
-                // line included.
-                return points;
+                // No cut at or after this line.
+                return;
             }
             Open::FrontMatter(marker) => {
                 if line.trim_end() == marker {
@@ -127,13 +136,16 @@ pub fn safe_points(text: &str) -> Vec<usize> {
             Open::None => {}
         }
         let blank = line.trim().is_empty();
-        let cut_here = previous_blank && start > 0;
+        // Not before a last line without a line ending.
+        let cut_here = previous_blank && start > 0 && raw.ends_with('\n');
         if cut_here && line.starts_with(char::is_alphabetic) {
-            points.push(start);
+            if !found(start) {
+                return;
+            }
         } else if let Some((indent, rest)) = block_start(line) {
             if atx_level(rest).is_some() {
-                if indent == 0 && cut_here {
-                    points.push(start);
+                if indent == 0 && cut_here && !found(start) {
+                    return;
                 }
             } else if let Some((mark, len)) = opens_fence(rest) {
                 open = Open::Fence {
@@ -152,10 +164,6 @@ pub fn safe_points(text: &str) -> Vec<usize> {
         }
         previous_blank = blank;
     }
-    if !text.ends_with('\n') && points.last() == Some(&at.saturating_sub(last_len)) {
-        points.pop();
-    }
-    points
 }
 
 /// The block-level construct a cut must not fall inside of.

@@ -112,9 +112,7 @@ impl Memo {
     /// kept one moved through the step that made `syntax` from its syntax.
     pub(super) fn outline(&mut self, syntax: &Syntax, text: &str) -> Outline {
         let id = syntax.id();
-        let outline = if let Some(kept) = self.current_outlines.get(&id) {
-            kept.clone()
-        } else if let Some(kept) = self.previous_outlines.remove(&id) {
+        let outline = if let Some(kept) = self.previous_outlines.remove(&id) {
             kept
         } else if let Some((step, kept)) = syntax
             .step()

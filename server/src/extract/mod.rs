@@ -152,7 +152,6 @@ impl Joined {
         outline
             .link_definitions
             .append(&mut part.outline.link_definitions);
-        outline.unclosed_fence = outline.unclosed_fence.or(part.outline.unclosed_fence);
         self.reading
             .pieces
             .extend(part.pieces.into_iter().map(|(at, p)| (at + start, p)));
